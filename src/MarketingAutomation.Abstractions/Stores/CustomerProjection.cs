@@ -1,0 +1,194 @@
+namespace MarketingAutomation;
+
+/// <summary>
+/// The one definition of how events and decisions change a customer, shared by every store so that they all agree:
+/// purchases and subscriptions are added, consent changes appended to the ledger, unsubscribes and complaints revoke
+/// marketing consent, hard bounces disable the contact point, and engagement is recorded on the message.
+/// </summary>
+public static class CustomerProjection
+{
+    /// <summary>The most recent events kept on a <see cref="CustomerContext"/>.</summary>
+    public const int MaxRecentEvents = 64;
+
+    /// <summary>The most messages kept on a <see cref="CustomerContext"/>.</summary>
+    public const int MaxMessages = 128;
+
+    /// <summary>Applies an event to a customer.</summary>
+    /// <param name="context">The customer before the event.</param>
+    /// <param name="event">The event.</param>
+    /// <returns>The customer after the event.</returns>
+    public static CustomerContext Apply(CustomerContext context, CustomerEvent @event)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(@event);
+        var customer = context.Customer;
+        var messages = context.Messages;
+        switch (@event)
+        {
+            case PurchaseEvent p:
+                customer = customer with { Purchases = customer.Purchases.Add(p.Purchase) };
+                if (p.Purchase.AttributedDecisionId is { } attributed)
+                {
+                    messages = Engage(messages, attributed, p.OccurredAt);
+                }
+
+                break;
+            case SubscriptionEvent s:
+                customer = customer with { Subscriptions = ReplaceSubscription(customer.Subscriptions, s.Subscription) };
+                break;
+            case ConsentEvent c:
+                customer = customer with { Consents = customer.Consents.Add(c.Consent) };
+                break;
+            case MessageEvent m:
+                (customer, messages) = ApplyMessageEvent(customer, messages, m);
+                break;
+        }
+
+        var events = context.RecentEvents.Add(@event);
+        if (events.Length > MaxRecentEvents)
+        {
+            events = events.RemoveRange(0, events.Length - MaxRecentEvents);
+        }
+
+        return context with { Customer = customer, Messages = messages, RecentEvents = events, Version = context.Version + 1 };
+    }
+
+    /// <summary>Adds an outbox message to the customer's message history (as pending).</summary>
+    /// <param name="context">The customer.</param>
+    /// <param name="outbox">The outbox row.</param>
+    /// <returns>The customer with the message recorded.</returns>
+    public static CustomerContext AddMessage(CustomerContext context, OutboxMessage outbox)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(outbox);
+        var m = outbox.Message;
+        var record = new MessageRecord(m.MessageId, m.DecisionId, m.GoalId, m.VariantId, m.Channel, m.Kind, m.Purpose, outbox.DueAt)
+        {
+            Step = m.Step,
+            Status = MessageStatus.Pending,
+            Important = m.Important,
+            FollowUpAfter = m.FollowUpAfter,
+            FollowUpOf = m.FollowUpOf,
+        };
+        var messages = context.Messages.Add(record);
+        if (messages.Length > MaxMessages)
+        {
+            messages = messages.RemoveRange(0, messages.Length - MaxMessages);
+        }
+
+        return context with { Messages = messages, Version = context.Version + 1 };
+    }
+
+    /// <summary>Records a dispatch result on the message in the customer's history.</summary>
+    /// <param name="context">The customer.</param>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="status">The new status.</param>
+    /// <param name="at">When it changed.</param>
+    /// <returns>The customer with the message updated (unchanged when the message is not in the history).</returns>
+    public static CustomerContext SetMessageStatus(CustomerContext context, string messageId, MessageStatus status, Instant at)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var messages = context.Messages;
+        for (var i = 0; i < messages.Length; i++)
+        {
+            if (string.Equals(messages[i].MessageId, messageId, StringComparison.Ordinal))
+            {
+                var updated = messages[i] with { Status = status, SentAt = status == MessageStatus.Sent ? at : messages[i].SentAt };
+                return context with { Messages = messages.SetItem(i, updated), Version = context.Version + 1 };
+            }
+        }
+
+        return context;
+    }
+
+    private static (Customer Customer, ImmutableArray<MessageRecord> Messages) ApplyMessageEvent(Customer customer, ImmutableArray<MessageRecord> messages, MessageEvent m)
+    {
+        switch (m.Kind)
+        {
+            case MessageEventKind.Opened when !m.IsMachineOpen:
+            case MessageEventKind.Clicked:
+            case MessageEventKind.Replied:
+                messages = Engage(messages, m.DecisionId, m.OccurredAt);
+                break;
+            case MessageEventKind.Bounced when m.IsHardBounce && m.Channel is { } kind:
+                customer = DisableContact(customer, kind, m.Reason ?? "hard bounce");
+                messages = SetStatus(messages, m.DecisionId, MessageStatus.Failed);
+                break;
+            case MessageEventKind.Failed:
+                messages = SetStatus(messages, m.DecisionId, MessageStatus.Failed);
+                break;
+            case MessageEventKind.Unsubscribed or MessageEventKind.Complained when m.Channel is { } kind:
+                var status = m.Kind == MessageEventKind.Complained ? "spam complaint" : "unsubscribed";
+                customer = customer with
+                {
+                    Consents = customer.Consents.Add(new ConsentRecord(kind, MessagePurpose.Marketing, ConsentStatus.Revoked, ConsentBasis.None, m.OccurredAt)
+                    {
+                        Source = "message-event",
+                        Evidence = status,
+                    }),
+                };
+                break;
+        }
+
+        return (customer, messages);
+    }
+
+    /// <summary>Returns the customer with the contact point of a kind marked invalid.</summary>
+    /// <param name="customer">The customer.</param>
+    /// <param name="kind">The channel kind.</param>
+    /// <param name="reason">Why it was disabled.</param>
+    /// <returns>The updated customer.</returns>
+    public static Customer DisableContact(Customer customer, ChannelKind kind, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        var points = customer.ContactPoints;
+        for (var i = 0; i < points.Length; i++)
+        {
+            if (points[i].Kind == kind && points[i].IsValid)
+            {
+                points = points.SetItem(i, points[i] with { IsValid = false, InvalidReason = reason });
+            }
+        }
+
+        return customer with { ContactPoints = points };
+    }
+
+    private static ImmutableArray<MessageRecord> Engage(ImmutableArray<MessageRecord> messages, Guid decisionId, Instant at)
+    {
+        for (var i = 0; i < messages.Length; i++)
+        {
+            if (messages[i].DecisionId == decisionId && (messages[i].EngagedAt is null || messages[i].EngagedAt > at))
+            {
+                messages = messages.SetItem(i, messages[i] with { EngagedAt = at });
+            }
+        }
+
+        return messages;
+    }
+
+    private static ImmutableArray<MessageRecord> SetStatus(ImmutableArray<MessageRecord> messages, Guid decisionId, MessageStatus status)
+    {
+        for (var i = 0; i < messages.Length; i++)
+        {
+            if (messages[i].DecisionId == decisionId)
+            {
+                messages = messages.SetItem(i, messages[i] with { Status = status });
+            }
+        }
+
+        return messages;
+    }
+
+    private static ImmutableArray<Subscription> ReplaceSubscription(ImmutableArray<Subscription> subscriptions, Subscription subscription)
+    {
+        for (var i = 0; i < subscriptions.Length; i++)
+        {
+            if (string.Equals(subscriptions[i].Plan, subscription.Plan, StringComparison.Ordinal))
+            {
+                return subscriptions.SetItem(i, subscription);
+            }
+        }
+
+        return subscriptions.Add(subscription);
+    }
+}

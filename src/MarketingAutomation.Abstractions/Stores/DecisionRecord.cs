@@ -1,0 +1,78 @@
+namespace MarketingAutomation;
+
+/// <summary>A message waiting for a person to approve or reject it.</summary>
+/// <param name="ReviewId">The review id.</param>
+/// <param name="Message">The outbox row that is released on approval.</param>
+/// <param name="Reason">Why it waits (see <see cref="ReasonCodes"/>).</param>
+/// <param name="CreatedAt">When it was held.</param>
+public sealed record PendingReview(string ReviewId, OutboxMessage Message, string Reason, Instant CreatedAt)
+{
+    /// <summary>Gets the customer id.</summary>
+    public string CustomerId => Message.Message.CustomerId;
+
+    /// <summary>Gets the decision id.</summary>
+    public Guid DecisionId => Message.Message.DecisionId;
+
+    /// <summary>Gets the strategy's confidence when the message was held.</summary>
+    public double Confidence { get; init; }
+}
+
+/// <summary>How a review ended.</summary>
+/// <param name="ReviewId">The review id.</param>
+/// <param name="Approved">Whether it was approved.</param>
+/// <param name="Reviewer">Who decided.</param>
+/// <param name="At">When.</param>
+public sealed record ReviewResolution(string ReviewId, bool Approved, string Reviewer, Instant At)
+{
+    /// <summary>Gets the reviewer's reason (required for rejections).</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Gets the instant the approved message becomes due (now, or the original send instant if later).</summary>
+    public Instant? ReleaseAt { get; init; }
+}
+
+/// <summary>
+/// Everything one decision writes, committed atomically by <see cref="ICustomerStore.CommitDecisionsAsync"/>: the trace, the outbox row
+/// or pending review, and the customer's next evaluation instant.
+/// </summary>
+/// <param name="DecisionId">The decision id.</param>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="DecidedAt">When the decision was made.</param>
+/// <param name="Outcome">What it led to.</param>
+/// <param name="ReasonCode">The compact reason.</param>
+/// <param name="NextEvaluationAt">When to evaluate the customer again.</param>
+public sealed record DecisionRecord(Guid DecisionId, string CustomerId, Instant DecidedAt, DecisionOutcome Outcome, string ReasonCode, Instant NextEvaluationAt)
+{
+    /// <summary>Gets the full trace (null for a plain no-action).</summary>
+    public DecisionTrace? Trace { get; init; }
+
+    /// <summary>Gets the outbox row to add, for <see cref="DecisionOutcome.Send"/>.</summary>
+    public OutboxMessage? Outbox { get; init; }
+
+    /// <summary>Gets the review to hold, for <see cref="DecisionOutcome.Review"/>.</summary>
+    public PendingReview? Review { get; init; }
+
+    /// <summary>Gets the strategy's updated learned state for the customer, if it changed.</summary>
+    public ReadOnlyMemory<byte>? LearnedState { get; init; }
+}
+
+/// <summary>A cursor for keyset paging through due customers: (due instant, customer id).</summary>
+/// <param name="DueAt">The last customer's due instant.</param>
+/// <param name="CustomerId">The last customer's id.</param>
+public readonly record struct DueCursor(Instant DueAt, string CustomerId);
+
+/// <summary>One page of due customers.</summary>
+/// <param name="Customers">The customers, ordered by (next evaluation, id).</param>
+/// <param name="Next">The cursor for the next page, or null when this was the last page.</param>
+public sealed record CustomerBatch(IReadOnlyList<CustomerContext> Customers, DueCursor? Next);
+
+/// <summary>A new next-evaluation instant for a customer.</summary>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="NextEvaluationAt">When to evaluate next.</param>
+public readonly record struct ScheduleUpdate(string CustomerId, Instant NextEvaluationAt);
+
+/// <summary>What appending a batch of events did.</summary>
+/// <param name="Appended">Events stored for the first time.</param>
+/// <param name="Duplicates">Events already seen (ignored).</param>
+/// <param name="UnknownCustomers">Events for customers the store does not hold (ignored).</param>
+public readonly record struct EventAppendResult(int Appended, int Duplicates, int UnknownCustomers);

@@ -1,0 +1,117 @@
+namespace MarketingAutomation;
+
+/// <summary>
+/// Where customers, their history, decisions, the outbox and traces live. Implementations: the in-memory store in
+/// MarketingAutomation.Testing, the EF Core store, or your own (derive a test class from the conformance suite
+/// <c>CustomerStoreConformanceTests</c> to check it).
+/// </summary>
+/// <remarks>
+/// Contract, checked by the conformance suite:
+/// <list type="bullet">
+/// <item>due customers come in keyset order (next evaluation, id), never by scanning everyone;</item>
+/// <item>events are appended idempotently by <see cref="CustomerEvent.EventId"/> and projected with <see cref="CustomerProjection"/>;</item>
+/// <item>a decision's trace, outbox row, review and schedule commit together or not at all;</item>
+/// <item>an outbox row is claimed by one dispatcher at a time under a lease, and completed only by the lease owner.</item>
+/// </list>
+/// </remarks>
+public interface ICustomerStore
+{
+    /// <summary>Reads a page of customers whose next evaluation is at or before <paramref name="dueBy"/>, ordered by (next evaluation, id).</summary>
+    /// <param name="dueBy">The due instant (usually now).</param>
+    /// <param name="after">The cursor from the previous page, or null for the first page.</param>
+    /// <param name="maxCount">The page size.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The page.</returns>
+    ValueTask<CustomerBatch> GetDueCustomersAsync(Instant dueBy, DueCursor? after, int maxCount, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one customer with recent history.</summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The customer, or null when unknown.</returns>
+    ValueTask<CustomerContext?> GetCustomerAsync(string customerId, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or replaces customers' facts by id, keeping their history. New customers are due at <paramref name="dueAt"/>; changed ones become due then too.</summary>
+    /// <param name="customers">The customers (already validated).</param>
+    /// <param name="dueAt">When they should be evaluated.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>How many were inserted or changed.</returns>
+    ValueTask<int> UpsertCustomersAsync(IReadOnlyList<Customer> customers, Instant dueAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends events idempotently and projects them onto the customer (purchases, consent, engagement, bounces).</summary>
+    /// <param name="events">The events.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>How many were new, duplicate, or for unknown customers.</returns>
+    ValueTask<EventAppendResult> AppendEventsAsync(IReadOnlyList<CustomerEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>Commits decisions: each record's trace, outbox row (also added to the customer's message history), review and next evaluation, atomically.</summary>
+    /// <param name="decisions">The decisions.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>A task that completes when all are durable.</returns>
+    ValueTask CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets customers' next evaluation instants (for no-action decisions, which keep no trace).</summary>
+    /// <param name="updates">The updates.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>A task that completes when stored.</returns>
+    ValueTask ScheduleAsync(ReadOnlyMemory<ScheduleUpdate> updates, CancellationToken cancellationToken = default);
+
+    /// <summary>Claims due outbox rows (pending and due, or claimed with an expired lease) for one dispatcher.</summary>
+    /// <param name="now">The current instant.</param>
+    /// <param name="maxCount">The most rows to claim.</param>
+    /// <param name="owner">The dispatcher's id.</param>
+    /// <param name="lease">How long the claim holds.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The claimed rows, with <see cref="OutboxMessage.Attempts"/> already incremented.</returns>
+    ValueTask<IReadOnlyList<OutboxMessage>> ClaimOutboxAsync(Instant now, int maxCount, string owner, Duration lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Records an attempt's result. Refused (returns false) when the caller no longer holds the lease.</summary>
+    /// <param name="completion">The result.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>Whether the completion was applied.</returns>
+    ValueTask<bool> CompleteOutboxAsync(OutboxCompletion completion, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one outbox row.</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The row, or null.</returns>
+    ValueTask<OutboxMessage?> GetOutboxMessageAsync(string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the trace of a decision ("why did this customer get this message?").</summary>
+    /// <param name="decisionId">The decision id (on every message and message event).</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The trace, or null.</returns>
+    ValueTask<DecisionTrace?> GetTraceAsync(Guid decisionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a customer's newest traces, newest first.</summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="maxCount">The most traces to return.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The traces.</returns>
+    ValueTask<IReadOnlyList<DecisionTrace>> GetTracesAsync(string customerId, int maxCount, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Where messages wait for human review. Usually implemented by the same object as <see cref="ICustomerStore"/>.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a queue of messages awaiting review; the name is part of the documented design.")]
+public interface IReviewQueue
+{
+    /// <summary>Lists pending reviews, oldest first.</summary>
+    /// <param name="maxCount">The most to return.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The pending reviews.</returns>
+    ValueTask<IReadOnlyList<PendingReview>> ListPendingAsync(int maxCount, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one pending review.</summary>
+    /// <param name="reviewId">The review id.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The review, or null when unknown or already resolved.</returns>
+    ValueTask<PendingReview?> GetPendingAsync(string reviewId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Resolves a pending review atomically: on approval the message enters the outbox (due at <see cref="ReviewResolution.ReleaseAt"/>)
+    /// and the customer's history; on rejection it is dropped. Resolving twice has no further effect.
+    /// </summary>
+    /// <param name="resolution">The resolution.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The review that was pending, or null when it was unknown or already resolved.</returns>
+    ValueTask<PendingReview?> ResolveAsync(ReviewResolution resolution, CancellationToken cancellationToken = default);
+}
