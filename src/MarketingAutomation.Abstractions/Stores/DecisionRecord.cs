@@ -75,4 +75,11 @@ public readonly record struct ScheduleUpdate(string CustomerId, Instant NextEval
 /// <param name="Appended">Events stored for the first time.</param>
 /// <param name="Duplicates">Events already seen (ignored).</param>
 /// <param name="UnknownCustomers">Events for customers the store does not hold (ignored).</param>
-public readonly record struct EventAppendResult(int Appended, int Duplicates, int UnknownCustomers);
+public readonly record struct EventAppendResult(int Appended, int Duplicates, int UnknownCustomers)
+{
+    /// <summary>
+    /// Gets, per input event in order, whether it was appended for the first time. Feedback is learned only from these, so a
+    /// redelivered event never counts twice. Empty when the store does not report it (then nothing is learned from the batch).
+    /// </summary>
+    public ImmutableArray<bool> IsNew { get; init; }
+}

@@ -1,0 +1,314 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MarketingAutomation;
+
+/// <summary>What one decide pass did.</summary>
+/// <param name="Evaluated">Customers evaluated.</param>
+/// <param name="Scheduled">Messages put in the outbox.</param>
+/// <param name="HeldForReview">Messages held for review.</param>
+/// <param name="NoAction">Customers who got no action.</param>
+/// <param name="Errors">Customers whose evaluation failed (recorded on their trace).</param>
+/// <param name="Cancelled">Decisions cancelled by middleware.</param>
+public readonly record struct DecideResult(int Evaluated, int Scheduled, int HeldForReview, int NoAction, int Errors, int Cancelled);
+
+/// <summary>What one agent tick did.</summary>
+/// <param name="Now">The tick's instant.</param>
+/// <param name="Decide">The decide pass.</param>
+/// <param name="Dispatch">The dispatch pass.</param>
+public readonly record struct AgentRunResult(Instant Now, DecideResult Decide, DispatchResult Dispatch);
+
+/// <summary>
+/// The continuously running agent. As a hosted service it ticks every <see cref="MarketingAutomationOptions.PollInterval"/>: decide for
+/// every due customer (in keyset-paged batches, decided in parallel), then dispatch due outbox rows. Feedback arrives through
+/// <see cref="IngestAsync"/>; reviews through <see cref="Reviews"/>. <see cref="RunOnceAsync(Instant, CancellationToken)"/> runs one tick
+/// at a given instant, so tests and simulations drive the real pipeline deterministically (for example with NodaTime's <c>FakeClock</c>).
+/// </summary>
+public sealed class MarketingAgent : BackgroundService
+{
+    private readonly MarketingPipeline _pipeline;
+    private readonly DecisionEngine _engine;
+    private readonly DecisionProcessor _processor;
+    private readonly OutboxDispatcher _dispatcher;
+    private readonly CustomerImporter _importer;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _tickLock = new(1, 1);
+
+    /// <summary>Initializes a new instance of the <see cref="MarketingAgent"/> class.</summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="engine">The decision engine.</param>
+    /// <param name="dispatcher">The outbox dispatcher.</param>
+    /// <param name="feedback">The feedback ingestor.</param>
+    /// <param name="reviews">The review service.</param>
+    /// <param name="importer">The customer importer.</param>
+    /// <param name="logger">The logger.</param>
+    public MarketingAgent(
+        MarketingPipeline pipeline,
+        DecisionEngine engine,
+        OutboxDispatcher dispatcher,
+        FeedbackIngestor feedback,
+        ReviewService reviews,
+        CustomerImporter importer,
+        ILogger<MarketingAgent> logger)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        ArgumentNullException.ThrowIfNull(feedback);
+        ArgumentNullException.ThrowIfNull(reviews);
+        ArgumentNullException.ThrowIfNull(importer);
+        ArgumentNullException.ThrowIfNull(logger);
+        _pipeline = pipeline;
+        _engine = engine;
+        _processor = new DecisionProcessor(pipeline);
+        _dispatcher = dispatcher;
+        Feedback = feedback;
+        Reviews = reviews;
+        _importer = importer;
+        _logger = logger;
+    }
+
+    /// <summary>Gets the composed pipeline.</summary>
+    public MarketingPipeline Pipeline => _pipeline;
+
+    /// <summary>Gets the review service (approve, reject, list pending).</summary>
+    public ReviewService Reviews { get; }
+
+    /// <summary>Gets the feedback ingestor.</summary>
+    public FeedbackIngestor Feedback { get; }
+
+    /// <summary>Runs one tick at the clock's current instant.</summary>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>What the tick did.</returns>
+    public Task<AgentRunResult> RunOnceAsync(CancellationToken cancellationToken = default) =>
+        RunOnceAsync(_pipeline.Clock.GetCurrentInstant(), cancellationToken);
+
+    /// <summary>Runs one tick at <paramref name="now"/>: decide for every due customer, then dispatch every due message.</summary>
+    /// <param name="now">The tick's instant.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>What the tick did.</returns>
+    public async Task<AgentRunResult> RunOnceAsync(Instant now, CancellationToken cancellationToken = default)
+    {
+        await _tickLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var activity = MarketingAutomationDiagnostics.ActivitySource.StartActivity(MarketingAutomationDiagnostics.RunActivity);
+            var decide = await DecideDueAsync(now, cancellationToken).ConfigureAwait(false);
+            var dispatch = await _dispatcher.DispatchDueAsync(now, cancellationToken).ConfigureAwait(false);
+            Log.RunCompleted(_logger, now, decide.Evaluated, decide.Scheduled, decide.HeldForReview, decide.Errors, dispatch.Sent, dispatch.Failed);
+            return new AgentRunResult(now, decide, dispatch);
+        }
+        finally
+        {
+            _tickLock.Release();
+        }
+    }
+
+    /// <summary>Decides for every customer due at <paramref name="now"/> and commits the decisions (no dispatch).</summary>
+    /// <param name="now">The instant.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>What the pass did.</returns>
+    public async Task<DecideResult> DecideDueAsync(Instant now, CancellationToken cancellationToken = default)
+    {
+        var options = _pipeline.Options;
+        var store = _pipeline.Store;
+        var buffer = new CustomerContext[options.BatchSize];
+        var results = new DecisionResult[options.BatchSize];
+        var schedules = new ScheduleUpdate[options.BatchSize];
+        var counts = new Dictionary<(DecisionOutcome, string), int>();
+        int evaluated = 0, scheduled = 0, reviews = 0, noAction = 0, errors = 0, cancelled = 0;
+        DueCursor? cursor = null;
+        do
+        {
+            var batch = await store.GetDueCustomersAsync(now, cursor, options.BatchSize, cancellationToken).ConfigureAwait(false);
+            var n = Math.Min(batch.Customers.Count, buffer.Length);
+            if (n == 0)
+            {
+                break;
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                buffer[i] = batch.Customers[i];
+            }
+
+            using (var activity = MarketingAutomationDiagnostics.ActivitySource.StartActivity(MarketingAutomationDiagnostics.DecideBatchActivity))
+            {
+                var started = Stopwatch.GetTimestamp();
+                _engine.DecideParallel(buffer, n, now, results, options.MaxDegreeOfParallelism);
+                MarketingAutomationDiagnostics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                activity?.SetTag("marketing_automation.customers", n);
+            }
+
+            var records = new List<DecisionRecord>();
+            var scheduleCount = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var r = results[i];
+                if (r.Outcome == DecisionOutcome.NoAction)
+                {
+                    schedules[scheduleCount++] = new ScheduleUpdate(r.Customer.Id, r.NextEvaluationAt);
+                    noAction++;
+                    Count(counts, r.Outcome, r.ReasonCode);
+                    continue;
+                }
+
+                if (r.Outcome == DecisionOutcome.Error)
+                {
+                    Log.CustomerEvaluationFailed(_logger, r.Customer?.Id ?? "(null)", r.Trace?.Error ?? "unknown");
+                }
+
+                var record = await _processor.ProcessAsync(r, now, cancellationToken).ConfigureAwait(false);
+                records.Add(record);
+                Count(counts, record.Outcome, record.ReasonCode);
+                switch (record.Outcome)
+                {
+                    case DecisionOutcome.Send: scheduled++; break;
+                    case DecisionOutcome.Review: reviews++; break;
+                    case DecisionOutcome.Cancelled: cancelled++; break;
+                    default: errors++; break;
+                }
+            }
+
+            if (records.Count > 0)
+            {
+                await store.CommitDecisionsAsync(records, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (scheduleCount > 0)
+            {
+                await store.ScheduleAsync(schedules.AsMemory(0, scheduleCount), cancellationToken).ConfigureAwait(false);
+            }
+
+            evaluated += n;
+            Array.Clear(buffer, 0, n);
+            Array.Clear(results, 0, n);
+            cursor = batch.Next;
+        }
+        while (cursor is not null && !cancellationToken.IsCancellationRequested);
+
+        foreach (var ((outcome, reason), count) in counts)
+        {
+            MarketingAutomationDiagnostics.Decisions.Add(count, new KeyValuePair<string, object?>("outcome", outcome.ToString()), new KeyValuePair<string, object?>("reason", reason));
+        }
+
+        return new DecideResult(evaluated, scheduled, reviews, noAction, errors, cancelled);
+    }
+
+    /// <summary>Dispatches every outbox row due at <paramref name="now"/> (no deciding).</summary>
+    /// <param name="now">The instant.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>What the pass did.</returns>
+    public Task<DispatchResult> DispatchDueAsync(Instant now, CancellationToken cancellationToken = default) =>
+        _dispatcher.DispatchDueAsync(now, cancellationToken);
+
+    /// <summary>Validates and imports customers; bad ones are reported with field and reason and skipped, the rest proceed.</summary>
+    /// <param name="customers">The customers.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The report.</returns>
+    public Task<CustomerImportReport> ImportCustomersAsync(IEnumerable<Customer?> customers, CancellationToken cancellationToken = default) =>
+        _importer.ImportAsync(customers, cancellationToken);
+
+    /// <summary>Ingests events (idempotently) and feeds new outcomes to the strategy.</summary>
+    /// <param name="events">The events.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>What happened.</returns>
+    public Task<FeedbackResult> IngestAsync(IReadOnlyList<CustomerEvent> events, CancellationToken cancellationToken = default) =>
+        Feedback.IngestAsync(events, cancellationToken);
+
+    /// <summary>
+    /// Explains what the agent would do for a customer now ("why nothing now?"): runs the whole pipeline in explain mode (goals, every
+    /// rule's verdict, strategy, timing, compose, content rules, review gate), records every step, and sends and stores nothing.
+    /// </summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="now">The instant to explain at (default: the clock's now).</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The trace, or null when the customer is unknown.</returns>
+    public async Task<DecisionTrace?> ExplainAsync(string customerId, Instant? now = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
+        var at = now ?? _pipeline.Clock.GetCurrentInstant();
+        var customer = await _pipeline.Store.GetCustomerAsync(customerId, cancellationToken).ConfigureAwait(false);
+        if (customer is null)
+        {
+            return null;
+        }
+
+        var result = _engine.Explain(customer, at);
+        if (result.Outcome != DecisionOutcome.Send)
+        {
+            return result.Trace;
+        }
+
+        var record = await _processor.ProcessAsync(result, at, cancellationToken).ConfigureAwait(false);
+        return record.Trace! with { Notes = record.Trace!.Notes.Add("explain mode: nothing was sent or stored") };
+    }
+
+    /// <summary>Answers "why did this customer get this message?" from the store.</summary>
+    /// <param name="decisionId">The decision id (on every message and message event).</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The trace, or null.</returns>
+    public ValueTask<DecisionTrace?> WhyAsync(Guid decisionId, CancellationToken cancellationToken = default) =>
+        _pipeline.Store.GetTraceAsync(decisionId, cancellationToken);
+
+    /// <summary>Answers "why did this customer get this message?" by message id.</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The trace, or null.</returns>
+    public async ValueTask<DecisionTrace?> WhyMessageAsync(string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        var row = await _pipeline.Store.GetOutboxMessageAsync(messageId, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : await _pipeline.Store.GetTraceAsync(row.Message.DecisionId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _tickLock.Dispose();
+        base.Dispose();
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = _pipeline.Options.PollInterval;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+#pragma warning disable CA1031 // The agent never crashes once running: it logs, backs off and tries again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                failures++;
+                Log.TickFailed(_logger, ex);
+            }
+
+            var wait = failures == 0 ? delay : TimeSpan.FromTicks(Math.Min(delay.Ticks * (1L << Math.Min(failures, 6)), TimeSpan.FromMinutes(10).Ticks));
+            try
+            {
+                await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private static void Count(Dictionary<(DecisionOutcome, string), int> counts, DecisionOutcome outcome, string reason)
+    {
+        var key = (outcome, reason);
+        counts[key] = counts.GetValueOrDefault(key) + 1;
+    }
+}

@@ -1,0 +1,280 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace MarketingAutomation;
+
+/// <summary>What one dispatch round did.</summary>
+/// <param name="Claimed">Outbox rows claimed.</param>
+/// <param name="Sent">Accepted by a channel.</param>
+/// <param name="Failed">Failed for good (permanent rejection, out of attempts, unknown channel).</param>
+/// <param name="Retrying">Transient failures put back with a retry instant.</param>
+/// <param name="Unknown">Outcome unknown; not retried, needs a lookup or review.</param>
+public readonly record struct DispatchResult(int Claimed, int Sent, int Failed, int Retrying, int Unknown);
+
+/// <summary>
+/// Sends due outbox rows through their channels. Every send goes through a per-channel Polly pipeline: immediate retries with jitter for
+/// transient results only, a circuit breaker, an optional rate limiter, and a timeout. A timeout or an exception after the request may
+/// have left is <see cref="SendStatus.Unknown"/> and is never retried blindly. Transient failures that outlast the immediate retries go
+/// back to the outbox with an exponential, jittered retry instant, so a crash never loses them.
+/// </summary>
+public sealed class OutboxDispatcher
+{
+    private readonly MarketingPipeline _pipeline;
+    private readonly FeedbackIngestor _feedback;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, ResiliencePipeline<SendResult>> _resilience = new(StringComparer.Ordinal);
+
+    /// <summary>Initializes a new instance of the <see cref="OutboxDispatcher"/> class.</summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="feedback">Where send outcomes are reported.</param>
+    /// <param name="logger">The logger.</param>
+    public OutboxDispatcher(MarketingPipeline pipeline, FeedbackIngestor feedback, ILogger<OutboxDispatcher> logger)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(feedback);
+        ArgumentNullException.ThrowIfNull(logger);
+        _pipeline = pipeline;
+        _feedback = feedback;
+        _logger = logger;
+        Owner = "dispatcher-" + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture)[..12];
+    }
+
+    /// <summary>Gets this dispatcher's lease owner id.</summary>
+    public string Owner { get; }
+
+    /// <summary>Claims and sends every outbox row due at <paramref name="now"/>.</summary>
+    /// <param name="now">The current instant.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>What happened.</returns>
+    public async Task<DispatchResult> DispatchDueAsync(Instant now, CancellationToken cancellationToken = default)
+    {
+        using var activity = MarketingAutomationDiagnostics.ActivitySource.StartActivity(MarketingAutomationDiagnostics.DispatchActivity);
+        var options = _pipeline.Options.Dispatch;
+        int claimed = 0, sent = 0, failed = 0, retrying = 0, unknown = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var rows = await _pipeline.Store.ClaimOutboxAsync(now, options.ClaimBatchSize, Owner, options.Lease, cancellationToken).ConfigureAwait(false);
+            if (rows.Count == 0)
+            {
+                break;
+            }
+
+            claimed += rows.Count;
+            var outcomes = new OutboxStatus[rows.Count];
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, rows.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = options.MaxConcurrentSends, CancellationToken = cancellationToken },
+                async (i, ct) => outcomes[i] = await DispatchOneAsync(rows[i], now, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            foreach (var o in outcomes)
+            {
+                switch (o)
+                {
+                    case OutboxStatus.Sent: sent++; break;
+                    case OutboxStatus.Failed: failed++; break;
+                    case OutboxStatus.Pending: retrying++; break;
+                    case OutboxStatus.Unknown: unknown++; break;
+                }
+            }
+
+            if (rows.Count < options.ClaimBatchSize)
+            {
+                break;
+            }
+        }
+
+        activity?.SetTag("marketing_automation.claimed", claimed);
+        return new DispatchResult(claimed, sent, failed, retrying, unknown);
+    }
+
+    private async Task<OutboxStatus> DispatchOneAsync(OutboxMessage row, Instant now, CancellationToken cancellationToken)
+    {
+        var message = row.Message;
+        var options = _pipeline.Options.Dispatch;
+        var channel = _pipeline.FindChannel(message.Channel);
+        if (channel is null)
+        {
+            Log.UnknownChannel(_logger, message.MessageId, message.Channel);
+            await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Failed, now) { Error = $"channel '{message.Channel}' is not registered" }, cancellationToken).ConfigureAwait(false);
+            return OutboxStatus.Failed;
+        }
+
+        if (row.Attempts > options.MaxAttempts)
+        {
+            await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Failed, now) { Error = $"out of attempts ({options.MaxAttempts})" }, cancellationToken).ConfigureAwait(false);
+            return OutboxStatus.Failed;
+        }
+
+        var result = await SendAsync(channel, message, cancellationToken).ConfigureAwait(false);
+        switch (result.Status)
+        {
+            case SendStatus.Accepted:
+                if (await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Sent, now) { ProviderMessageId = result.ProviderMessageId }, cancellationToken).ConfigureAwait(false))
+                {
+                    Log.MessageSent(_logger, message.MessageId, message.CustomerId, channel.Name);
+                    if (_pipeline.Options.EnableSensitiveData)
+                    {
+                        Log.MessageSentSensitive(_logger, message.MessageId, message.Recipient, message.Body);
+                    }
+
+                    await _feedback.IngestAsync(
+                        [new MessageEvent(message.MessageId + ":sent", message.CustomerId, now, message.DecisionId, MessageEventKind.Sent) { Channel = channel.Kind, ProviderMessageId = result.ProviderMessageId }],
+                        cancellationToken).ConfigureAwait(false);
+                }
+
+                return OutboxStatus.Sent;
+
+            case SendStatus.Rejected:
+                Log.MessageFailed(_logger, message.MessageId, channel.Name, OutboxStatus.Failed, row.Attempts, result.Reason);
+                if (await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Failed, now) { Error = result.Reason }, cancellationToken).ConfigureAwait(false))
+                {
+                    var rejected = new MessageEvent(message.MessageId + ":rejected", message.CustomerId, now, message.DecisionId, result.IsPermanent ? MessageEventKind.Bounced : MessageEventKind.Failed)
+                    {
+                        Channel = channel.Kind,
+                        IsHardBounce = result.IsPermanent,
+                        Reason = result.Reason,
+                    };
+                    await _feedback.IngestAsync([rejected], cancellationToken).ConfigureAwait(false);
+                }
+
+                return OutboxStatus.Failed;
+
+            case SendStatus.Transient when row.Attempts < options.MaxAttempts:
+                var retryAt = now + RetryDelay(message.MessageId, row.Attempts, result.RetryAfter);
+                await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Pending, now) { Error = result.Reason, RetryAt = retryAt }, cancellationToken).ConfigureAwait(false);
+                return OutboxStatus.Pending;
+
+            case SendStatus.Transient:
+                Log.MessageFailed(_logger, message.MessageId, channel.Name, OutboxStatus.Failed, row.Attempts, result.Reason);
+                await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Failed, now) { Error = $"out of attempts: {result.Reason}" }, cancellationToken).ConfigureAwait(false);
+                return OutboxStatus.Failed;
+
+            default:
+                Log.MessageOutcomeUnknown(_logger, message.MessageId, channel.Name, result.Reason);
+                await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Unknown, now) { Error = result.Reason }, cancellationToken).ConfigureAwait(false);
+                return OutboxStatus.Unknown;
+        }
+    }
+
+    private async Task<bool> CompleteAsync(OutboxCompletion completion, CancellationToken cancellationToken)
+    {
+        var applied = await _pipeline.Store.CompleteOutboxAsync(completion, cancellationToken).ConfigureAwait(false);
+        if (!applied)
+        {
+            Log.CompletionRefused(_logger, completion.MessageId);
+        }
+
+        return applied;
+    }
+
+    private async Task<SendResult> SendAsync(IChannel channel, OutboundMessage message, CancellationToken cancellationToken)
+    {
+        using var activity = MarketingAutomationDiagnostics.ActivitySource.StartActivity(MarketingAutomationDiagnostics.SendActivity);
+        activity?.SetTag("marketing_automation.channel", channel.Name);
+        activity?.SetTag("marketing_automation.decision_id", message.DecisionId);
+        var started = Stopwatch.GetTimestamp();
+        SendResult result;
+        try
+        {
+            var resilience = _resilience.GetOrAdd(channel.Name, _ => BuildResilience());
+            result = await resilience.ExecuteAsync(static (state, ct) => state.channel.SendAsync(state.message, ct), (channel, message), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException)
+        {
+            result = SendResult.Unknown("the send timed out; the provider may have accepted it");
+        }
+        catch (BrokenCircuitException)
+        {
+            result = SendResult.Transient("the channel's circuit breaker is open");
+        }
+        catch (RateLimiterRejectedException ex)
+        {
+            result = SendResult.Transient("the channel's rate limit is reached", ex.RetryAfter is { } after ? Duration.FromTimeSpan(after) : null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A channel that throws may have sent the message: unknown, never retried blindly.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            result = SendResult.Unknown($"the channel threw {ex.GetType().Name}: {ex.Message}");
+        }
+
+        var tags = new TagList { { "channel", channel.Name }, { "status", result.Status.ToString() } };
+        MarketingAutomationDiagnostics.Sends.Add(1, tags);
+        MarketingAutomationDiagnostics.SendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("channel", channel.Name));
+        return result;
+    }
+
+    private ResiliencePipeline<SendResult> BuildResilience()
+    {
+        var options = _pipeline.Options.Dispatch;
+        var builder = new ResiliencePipelineBuilder<SendResult>();
+        if (options.ImmediateRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<SendResult>
+            {
+                MaxRetryAttempts = options.ImmediateRetries,
+                Delay = options.ImmediateRetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is null && args.Outcome.Result.Status == SendStatus.Transient),
+            });
+        }
+
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<SendResult>
+        {
+            FailureRatio = options.CircuitBreakerFailureRatio,
+            MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+            BreakDuration = options.CircuitBreakerBreakDuration,
+            SamplingDuration = TimeSpan.FromSeconds(30),
+            ShouldHandle = static args => ValueTask.FromResult(
+                args.Outcome.Exception is not null and not OperationCanceledException || (args.Outcome.Exception is null && args.Outcome.Result.Status is SendStatus.Transient or SendStatus.Unknown)),
+        });
+        if (options.MaxSendsPerSecondPerChannel > 0)
+        {
+            builder.AddRateLimiter(new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = options.MaxSendsPerSecondPerChannel,
+                TokensPerPeriod = options.MaxSendsPerSecondPerChannel,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = options.MaxSendsPerSecondPerChannel * 10,
+                AutoReplenishment = true,
+            }));
+        }
+
+        builder.AddTimeout(options.SendTimeout);
+        return builder.Build();
+    }
+
+    /// <summary>Exponential backoff from <see cref="DispatchOptions.RetryBaseDelay"/> with deterministic jitter (0.8x to 1.2x) per message and attempt.</summary>
+    private Duration RetryDelay(string messageId, int attempt, Duration? retryAfter)
+    {
+        var baseDelay = _pipeline.Options.Dispatch.RetryBaseDelay;
+        var exponent = Math.Min(attempt - 1, 16);
+        var hash = (uint)StableHash(messageId, attempt);
+        var jitter = 0.8 + (0.4 * (hash / (double)uint.MaxValue));
+        var delay = Duration.FromTicks((long)(baseDelay.BclCompatibleTicks * Math.Pow(2, Math.Max(0, exponent)) * jitter));
+        return retryAfter is { } after && after > delay ? after : delay;
+    }
+
+    private static int StableHash(string text, int salt)
+    {
+        var h = unchecked((int)2166136261) ^ salt;
+        foreach (var ch in text)
+        {
+            h = unchecked((h ^ ch) * 16777619);
+        }
+
+        return h;
+    }
+}

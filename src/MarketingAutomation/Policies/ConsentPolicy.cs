@@ -1,0 +1,187 @@
+namespace MarketingAutomation;
+
+/// <summary>
+/// Consent per channel and purpose. Marketing needs a granted consent (SMS: express written consent); a revocation or objection is
+/// absolute for marketing; transactional messages bypass marketing consent but never a hard opt-out from the channel.
+/// The compliance packs build on this rule.
+/// </summary>
+public sealed class ConsentPolicy : IPolicy
+{
+    /// <inheritdoc />
+    public string Name => "consent";
+
+    /// <inheritdoc />
+    public PolicyVerdict Evaluate(in PolicyContext context)
+    {
+        var candidate = context.Candidate;
+        var kind = candidate.Channel.Kind;
+        var purpose = candidate.Purpose;
+        var record = context.Customer.Customer.ConsentFor(kind, purpose);
+        if (record is { Status: ConsentStatus.OptedOutOfChannel })
+        {
+            return PolicyVerdict.Deny(ReasonCodes.OptedOut, "The customer opted out of this channel for every purpose.");
+        }
+
+        if (purpose == MessagePurpose.Transactional)
+        {
+            return PolicyVerdict.Allow;
+        }
+
+        if (record is null)
+        {
+            return PolicyVerdict.Deny(ReasonCodes.NoConsent, "No marketing consent is recorded for this channel.");
+        }
+
+        if (record.Status is ConsentStatus.Revoked or ConsentStatus.Objected)
+        {
+            return PolicyVerdict.Deny(ReasonCodes.OptedOut, "The customer withdrew marketing consent or objected to direct marketing.");
+        }
+
+        if (record.Basis == ConsentBasis.None)
+        {
+            return PolicyVerdict.Deny(ReasonCodes.NoConsent, "The consent record has no legal basis.");
+        }
+
+        if (kind == ChannelKind.Sms && record.Basis != ConsentBasis.ExpressWritten)
+        {
+            return PolicyVerdict.Deny(ReasonCodes.NoConsent, "Marketing SMS requires prior express written consent.");
+        }
+
+        return PolicyVerdict.Allow;
+    }
+}
+
+/// <summary>
+/// A rolling-window frequency cap: at most <see cref="MaxMessages"/> messages per <see cref="Window"/>, on one channel kind or across
+/// all. Messages count from the instant they are scheduled (pending, sent or unknown). Transactional messages neither count nor are
+/// capped unless <see cref="IncludeTransactional"/> is set. When the cap binds, the candidate is deferred until the oldest message in the
+/// window rolls off. Several caps are AND-ed by adding several rules.
+/// </summary>
+public sealed class FrequencyCapPolicy : IPolicy
+{
+    private readonly string _reason;
+
+    /// <summary>Initializes a new instance of the <see cref="FrequencyCapPolicy"/> class.</summary>
+    /// <param name="maxMessages">The most messages in the window (1 or more).</param>
+    /// <param name="window">The rolling window (positive).</param>
+    /// <param name="channel">The channel kind capped, or null for all channels together.</param>
+    public FrequencyCapPolicy(int maxMessages, Duration window, ChannelKind? channel = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        if (window <= Duration.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), window, "The cap window must be positive, for example Duration.FromDays(7).");
+        }
+
+        MaxMessages = maxMessages;
+        Window = window;
+        Channel = channel;
+        Name = $"frequency-cap:{maxMessages}/{FormatWindow(window)}{(channel is null ? string.Empty : ":" + channel.Value.ToString().ToLowerInvariant())}";
+        _reason = $"At most {maxMessages} message(s) per {FormatWindow(window)}{(channel is null ? " across channels" : " on " + channel)}.";
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>Gets the most messages in the window.</summary>
+    public int MaxMessages { get; }
+
+    /// <summary>Gets the rolling window.</summary>
+    public Duration Window { get; }
+
+    /// <summary>Gets the channel kind capped, or null for all channels.</summary>
+    public ChannelKind? Channel { get; }
+
+    /// <summary>Gets a value indicating whether transactional messages count and are capped too.</summary>
+    public bool IncludeTransactional { get; init; }
+
+    /// <inheritdoc />
+    public PolicyVerdict Evaluate(in PolicyContext context)
+    {
+        var candidate = context.Candidate;
+        if (Channel is { } kind && candidate.Channel.Kind != kind)
+        {
+            return PolicyVerdict.Allow;
+        }
+
+        if (!IncludeTransactional && candidate.Purpose == MessagePurpose.Transactional)
+        {
+            return PolicyVerdict.Allow;
+        }
+
+        var since = context.Now - Window;
+        var count = 0;
+        var oldest = Instant.MaxValue;
+        var messages = context.Customer.Messages;
+        for (var i = 0; i < messages.Length; i++)
+        {
+            var m = messages[i];
+            if (m.ScheduledAt <= since || !m.CountsTowardCaps || (Channel is { } k && m.Kind != k)
+                || (!IncludeTransactional && m.Purpose == MessagePurpose.Transactional))
+            {
+                continue;
+            }
+
+            count++;
+            if (m.ScheduledAt < oldest)
+            {
+                oldest = m.ScheduledAt;
+            }
+        }
+
+        return count >= MaxMessages ? PolicyVerdict.DeferUntil(oldest + Window, ReasonCodes.FrequencyCap, _reason) : PolicyVerdict.Allow;
+    }
+
+    private static string FormatWindow(Duration window) =>
+        window.BclCompatibleTicks % Duration.FromDays(1).BclCompatibleTicks == 0 ? $"{window.Days}d" : $"{(long)window.TotalHours}h";
+}
+
+/// <summary>Holds marketing while the customer has an unresolved support contact newer than <see cref="Lookback"/>: no promotions to someone with an open complaint.</summary>
+public sealed class OpenSupportIssuePolicy : IPolicy
+{
+    /// <summary>Gets how recent an unresolved support contact must be to hold marketing.</summary>
+    /// <value>The default value is 14 days.</value>
+    public Duration Lookback { get; init; } = Duration.FromDays(14);
+
+    /// <inheritdoc />
+    public string Name => "open-support-issue";
+
+    /// <inheritdoc />
+    public PolicyVerdict Evaluate(in PolicyContext context)
+    {
+        if (context.Candidate.Purpose != MessagePurpose.Marketing)
+        {
+            return PolicyVerdict.Allow;
+        }
+
+        var contacts = context.Customer.Customer.SupportContacts;
+        var since = context.Now - Lookback;
+        for (var i = 0; i < contacts.Length; i++)
+        {
+            if (!contacts[i].Resolved && contacts[i].At > since)
+            {
+                return PolicyVerdict.DeferUntil(contacts[i].At + Lookback, "OpenSupportIssue", "The customer has an unresolved support contact.");
+            }
+        }
+
+        return PolicyVerdict.Allow;
+    }
+}
+
+/// <summary>Builder shortcuts for the built-in rules.</summary>
+public static class PolicyBuilderExtensions
+{
+    /// <summary>Adds the consent rule.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IMarketingAutomationBuilder AddConsentPolicy(this IMarketingAutomationBuilder builder) => builder.AddPolicy(new ConsentPolicy());
+
+    /// <summary>Adds a rolling-window frequency cap ("never more than twice a week": <c>AddFrequencyCap(2, Duration.FromDays(7))</c>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="maxMessages">The most messages in the window.</param>
+    /// <param name="window">The window.</param>
+    /// <param name="channel">The channel kind capped, or null for all channels together.</param>
+    /// <returns>The builder.</returns>
+    public static IMarketingAutomationBuilder AddFrequencyCap(this IMarketingAutomationBuilder builder, int maxMessages, Duration window, ChannelKind? channel = null) =>
+        builder.AddPolicy(new FrequencyCapPolicy(maxMessages, window, channel));
+}

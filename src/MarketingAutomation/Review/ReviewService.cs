@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Logging;
+
+namespace MarketingAutomation;
+
+/// <summary>
+/// The human side of the review gate. Pending messages are never sent until approved; approving puts the message in the outbox
+/// (exactly once, however often it is called); rejecting records the reason and feeds the strategy.
+/// </summary>
+public sealed class ReviewService
+{
+    private readonly MarketingPipeline _pipeline;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="ReviewService"/> class.</summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="logger">The logger.</param>
+    public ReviewService(MarketingPipeline pipeline, ILogger<ReviewService> logger)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(logger);
+        _pipeline = pipeline;
+        _logger = logger;
+    }
+
+    /// <summary>Lists pending reviews, oldest first.</summary>
+    /// <param name="maxCount">The most to return.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The pending reviews.</returns>
+    public ValueTask<IReadOnlyList<PendingReview>> ListPendingAsync(int maxCount = 100, CancellationToken cancellationToken = default) =>
+        _pipeline.ReviewQueue.ListPendingAsync(maxCount, cancellationToken);
+
+    /// <summary>Approves a pending review: the message enters the outbox, due now or at its planned instant if later.</summary>
+    /// <param name="reviewId">The review id.</param>
+    /// <param name="reviewer">Who approves (recorded).</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>True when this call approved it; false when it was unknown or already resolved.</returns>
+    public async Task<bool> ApproveAsync(string reviewId, string reviewer, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reviewId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reviewer);
+        var now = _pipeline.Clock.GetCurrentInstant();
+        var pending = await _pipeline.ReviewQueue.GetPendingAsync(reviewId, cancellationToken).ConfigureAwait(false);
+        if (pending is null)
+        {
+            return false;
+        }
+
+        var release = pending.Message.DueAt > now ? pending.Message.DueAt : now;
+        var resolved = await _pipeline.ReviewQueue.ResolveAsync(new ReviewResolution(reviewId, true, reviewer, now) { ReleaseAt = release }, cancellationToken).ConfigureAwait(false);
+        if (resolved is null)
+        {
+            return false;
+        }
+
+        Finish(resolved, FeedbackKind.ReviewApproved, reviewer, null, now);
+        return true;
+    }
+
+    /// <summary>Rejects a pending review: nothing is sent; the reason is recorded and fed to the strategy.</summary>
+    /// <param name="reviewId">The review id.</param>
+    /// <param name="reviewer">Who rejects (recorded).</param>
+    /// <param name="reason">Why (required).</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>True when this call rejected it; false when it was unknown or already resolved.</returns>
+    public async Task<bool> RejectAsync(string reviewId, string reviewer, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reviewId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reviewer);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var now = _pipeline.Clock.GetCurrentInstant();
+        var resolved = await _pipeline.ReviewQueue.ResolveAsync(new ReviewResolution(reviewId, false, reviewer, now) { Reason = reason }, cancellationToken).ConfigureAwait(false);
+        if (resolved is null)
+        {
+            return false;
+        }
+
+        Finish(resolved, FeedbackKind.ReviewRejected, reviewer, reason, now);
+        return true;
+    }
+
+    private void Finish(PendingReview review, FeedbackKind kind, string reviewer, string? reason, Instant now)
+    {
+        var approved = kind == FeedbackKind.ReviewApproved;
+        MarketingAutomationDiagnostics.Reviews.Add(1, new KeyValuePair<string, object?>("result", approved ? "approved" : "rejected"));
+        Log.ReviewResolved(_logger, review.ReviewId, review.CustomerId, approved ? "approved" : "rejected", reviewer);
+        var m = review.Message.Message;
+        try
+        {
+            _pipeline.Strategy.Learn(new DecisionFeedback(review.DecisionId, review.CustomerId, kind, now)
+            {
+                GoalId = m.GoalId,
+                VariantId = m.VariantId,
+                Channel = m.Channel,
+                Reason = reason,
+            });
+        }
+#pragma warning disable CA1031 // The review is resolved and stored; a learning failure is logged, not thrown.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.StrategyLearnFailed(_logger, ex, _pipeline.Strategy.Name, review.DecisionId);
+        }
+    }
+}

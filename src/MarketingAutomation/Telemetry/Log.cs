@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+
+namespace MarketingAutomation;
+
+/// <summary>Log messages of the engine (event ids 1000-1999). Personal data only in the *Sensitive methods, at Trace.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1000, EventName = "RunCompleted", Level = LogLevel.Information,
+        Message = "Agent tick at {Now}: {Evaluated} customers evaluated, {Scheduled} messages scheduled, {Reviews} held for review, {Errors} errors, {Sent} sent, {Failed} failed.")]
+    public static partial void RunCompleted(ILogger logger, Instant now, int evaluated, int scheduled, int reviews, int errors, int sent, int failed);
+
+    [LoggerMessage(EventId = 1001, EventName = "TickFailed", Level = LogLevel.Error, Message = "Agent tick failed; the agent backs off and tries again.")]
+    public static partial void TickFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1002, EventName = "CustomerEvaluationFailed", Level = LogLevel.Warning,
+        Message = "Evaluation of customer {CustomerId} failed with {ExceptionType}; recorded on the trace, the batch goes on.")]
+    public static partial void CustomerEvaluationFailed(ILogger logger, string customerId, string exceptionType);
+
+    [LoggerMessage(EventId = 1003, EventName = "CustomerRejected", Level = LogLevel.Warning,
+        Message = "Customer at index {Index} (id {CustomerId}) rejected: {ErrorCount} problem(s) in {Fields}.")]
+    public static partial void CustomerRejected(ILogger logger, int index, string? customerId, int errorCount, string fields);
+
+    [LoggerMessage(EventId = 1010, EventName = "MessageSent", Level = LogLevel.Debug,
+        Message = "Message {MessageId} for customer {CustomerId} accepted by channel {Channel}.")]
+    public static partial void MessageSent(ILogger logger, string messageId, string customerId, string channel);
+
+    [LoggerMessage(EventId = 1011, EventName = "MessageSentSensitive", Level = LogLevel.Trace,
+        Message = "Message {MessageId} to {Recipient}: {Body}")]
+    public static partial void MessageSentSensitive(ILogger logger, string messageId, string recipient, string body);
+
+    [LoggerMessage(EventId = 1012, EventName = "MessageFailed", Level = LogLevel.Warning,
+        Message = "Message {MessageId} on channel {Channel} failed ({Status}) after attempt {Attempt}: {Reason}")]
+    public static partial void MessageFailed(ILogger logger, string messageId, string channel, OutboxStatus status, int attempt, string? reason);
+
+    [LoggerMessage(EventId = 1013, EventName = "MessageOutcomeUnknown", Level = LogLevel.Warning,
+        Message = "Message {MessageId} on channel {Channel} has an unknown outcome ({Reason}); it is not retried and needs a lookup or review.")]
+    public static partial void MessageOutcomeUnknown(ILogger logger, string messageId, string channel, string? reason);
+
+    [LoggerMessage(EventId = 1014, EventName = "UnknownChannel", Level = LogLevel.Error,
+        Message = "Outbox message {MessageId} names channel {Channel}, which is not registered; it is failed.")]
+    public static partial void UnknownChannel(ILogger logger, string messageId, string channel);
+
+    [LoggerMessage(EventId = 1015, EventName = "CompletionRefused", Level = LogLevel.Warning,
+        Message = "Completion of outbox message {MessageId} was refused: the lease was lost to another dispatcher.")]
+    public static partial void CompletionRefused(ILogger logger, string messageId);
+
+    [LoggerMessage(EventId = 1020, EventName = "ReviewResolved", Level = LogLevel.Information,
+        Message = "Review {ReviewId} for customer {CustomerId} {Result} by {Reviewer}.")]
+    public static partial void ReviewResolved(ILogger logger, string reviewId, string customerId, string result, string reviewer);
+
+    [LoggerMessage(EventId = 1030, EventName = "FeedbackIngested", Level = LogLevel.Debug,
+        Message = "Ingested {Appended} new events ({Duplicates} duplicates, {Unknown} for unknown customers).")]
+    public static partial void FeedbackIngested(ILogger logger, int appended, int duplicates, int unknown);
+
+    [LoggerMessage(EventId = 1031, EventName = "StrategyLearnFailed", Level = LogLevel.Warning,
+        Message = "Strategy {Strategy} failed to learn from decision {DecisionId}; the event is stored, learning skipped.")]
+    public static partial void StrategyLearnFailed(ILogger logger, Exception exception, string strategy, Guid decisionId);
+
+    [LoggerMessage(EventId = 1040, EventName = "DecisionComposeFailed", Level = LogLevel.Warning,
+        Message = "Composing decision {DecisionId} for customer {CustomerId} failed with {ExceptionType}; recorded on the trace.")]
+    public static partial void DecisionComposeFailed(ILogger logger, Guid decisionId, string customerId, string exceptionType);
+}
