@@ -18,9 +18,6 @@ public static class MarketingAutomationDiagnostics
     /// <summary>Histogram of batch decide durations in seconds.</summary>
     public const string BatchDurationHistogram = "marketing_automation.decision.batch.duration";
 
-    /// <summary>Counter of rule verdicts other than allow, tagged <c>policy</c> and <c>code</c>.</summary>
-    public const string PolicyHoldsCounter = "marketing_automation.policy.holds";
-
     /// <summary>Counter of send attempts, tagged <c>channel</c> and <c>status</c>.</summary>
     public const string SendsCounter = "marketing_automation.channel.sends";
 
@@ -55,8 +52,6 @@ public static class MarketingAutomationDiagnostics
     internal static readonly Counter<long> Decisions = Meter.CreateCounter<long>(DecisionsCounter, "{decision}", "Decisions made, by outcome and reason code.");
 
     internal static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>(BatchDurationHistogram, "s", "Time to decide one batch of customers.");
-
-    internal static readonly Counter<long> PolicyHolds = Meter.CreateCounter<long>(PolicyHoldsCounter, "{verdict}", "Rule verdicts that denied or deferred a chosen-for-send candidate.");
 
     internal static readonly Counter<long> Sends = Meter.CreateCounter<long>(SendsCounter, "{attempt}", "Send attempts by channel and status.");
 
