@@ -169,7 +169,7 @@ public sealed record DecisionTrace(Guid DecisionId, string CustomerId, Instant E
 
         foreach (var v in ContentVerdicts)
         {
-            sb.Append(inv, $"  content {v.Rule}: {v.Kind} {v.Code} - {v.Reason}").AppendLine();
+            sb.Append(inv, $"  content rule {v.Rule}: {(v.Kind == VerdictKind.Allow ? "passed" : $"{v.Kind} {v.Code} - {v.Reason}")}").AppendLine();
         }
 
         if (ReviewReason is not null)

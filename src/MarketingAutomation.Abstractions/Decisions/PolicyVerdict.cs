@@ -70,6 +70,9 @@ public readonly record struct PolicyVerdict
 /// <summary>Stable reason codes used in verdicts, traces and telemetry tags.</summary>
 public static class ReasonCodes
 {
+    /// <summary>The strategy chose a candidate to send.</summary>
+    public const string Selected = "Selected";
+
     /// <summary>No goal proposed anything for the customer.</summary>
     public const string NoGoalTriggered = "NoGoalTriggered";
 

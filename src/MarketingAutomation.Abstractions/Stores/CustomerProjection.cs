@@ -101,6 +101,93 @@ public static class CustomerProjection
         return context;
     }
 
+    /// <summary>
+    /// Returns whether two customers carry the same facts, comparing collections element by element (record equality compares
+    /// <see cref="ImmutableArray{T}"/> and <see cref="ImmutableDictionary{TKey, TValue}"/> members by reference). Stores use it in
+    /// <see cref="ICustomerStore.UpsertCustomersAsync"/> so that re-importing unchanged customers neither counts them nor reschedules them.
+    /// </summary>
+    /// <param name="left">One customer.</param>
+    /// <param name="right">The other customer.</param>
+    /// <returns><see langword="true"/> when every fact is equal.</returns>
+    public static bool HasSameFacts(Customer left, Customer right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        if (ReferenceEquals(left, right))
+        {
+            return true;
+        }
+
+        if (!string.Equals(left.Id, right.Id, StringComparison.Ordinal)
+            || !string.Equals(left.TimeZoneId, right.TimeZoneId, StringComparison.Ordinal)
+            || !string.Equals(left.Language, right.Language, StringComparison.Ordinal)
+            || left.SignedUpAt != right.SignedUpAt
+            || !SameItems(left.ContactPoints, right.ContactPoints)
+            || !SameItems(left.Consents, right.Consents)
+            || !SameItems(left.Subscriptions, right.Subscriptions)
+            || !SameItems(left.SupportContacts, right.SupportContacts)
+            || left.Purchases.IsDefaultOrEmpty != right.Purchases.IsDefaultOrEmpty
+            || left.Attributes.Count != right.Attributes.Count)
+        {
+            return false;
+        }
+
+        if (!left.Purchases.IsDefaultOrEmpty)
+        {
+            var a = left.Purchases;
+            var b = right.Purchases;
+            if (a.Length != b.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < a.Length; i++)
+            {
+                if (!SamePurchase(a[i], b[i]))
+                {
+                    return false;
+                }
+            }
+        }
+
+        foreach (var pair in left.Attributes)
+        {
+            if (!right.Attributes.TryGetValue(pair.Key, out var value) || !string.Equals(pair.Value, value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool SamePurchase(Purchase a, Purchase b) =>
+        ReferenceEquals(a, b)
+        || (string.Equals(a.OrderId, b.OrderId, StringComparison.Ordinal) && a.At == b.At && a.Amount == b.Amount
+            && string.Equals(a.Currency, b.Currency, StringComparison.Ordinal) && a.AttributedDecisionId == b.AttributedDecisionId
+            && SameItems(a.Items, b.Items));
+
+    private static bool SameItems<T>(ImmutableArray<T> a, ImmutableArray<T> b)
+        where T : IEquatable<T>
+    {
+        var left = a.IsDefault ? [] : a;
+        var right = b.IsDefault ? [] : b;
+        if (left.Length != right.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < left.Length; i++)
+        {
+            if (!EqualityComparer<T>.Default.Equals(left[i], right[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static (Customer Customer, ImmutableArray<MessageRecord> Messages) ApplyMessageEvent(Customer customer, ImmutableArray<MessageRecord> messages, MessageEvent m)
     {
         switch (m.Kind)

@@ -11,7 +11,11 @@ namespace MarketingAutomation;
 /// <param name="NoAction">Customers who got no action.</param>
 /// <param name="Errors">Customers whose evaluation failed (recorded on their trace).</param>
 /// <param name="Cancelled">Decisions cancelled by middleware.</param>
-public readonly record struct DecideResult(int Evaluated, int Scheduled, int HeldForReview, int NoAction, int Errors, int Cancelled);
+public readonly record struct DecideResult(int Evaluated, int Scheduled, int HeldForReview, int NoAction, int Errors, int Cancelled)
+{
+    /// <summary>Gets how many decisions ended with each reason code (see <see cref="ReasonCodes"/>), all outcomes together.</summary>
+    public ImmutableDictionary<string, int> ByReason { get; init; } = ImmutableDictionary<string, int>.Empty;
+}
 
 /// <summary>What one agent tick did.</summary>
 /// <param name="Now">The tick's instant.</param>
@@ -188,12 +192,14 @@ public sealed class MarketingAgent : BackgroundService
         }
         while (cursor is not null && !cancellationToken.IsCancellationRequested);
 
+        var byReason = ImmutableDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
         foreach (var ((outcome, reason), count) in counts)
         {
             MarketingAutomationDiagnostics.Decisions.Add(count, new KeyValuePair<string, object?>("outcome", outcome.ToString()), new KeyValuePair<string, object?>("reason", reason));
+            byReason[reason] = byReason.GetValueOrDefault(reason) + count;
         }
 
-        return new DecideResult(evaluated, scheduled, reviews, noAction, errors, cancelled);
+        return new DecideResult(evaluated, scheduled, reviews, noAction, errors, cancelled) { ByReason = byReason.ToImmutable() };
     }
 
     /// <summary>Dispatches every outbox row due at <paramref name="now"/> (no deciding).</summary>
