@@ -240,8 +240,8 @@ public sealed class DecisionEngine
         var sendAt = timing.SendAt < now ? now : timing.SendAt;
         var next = sendAt + _afterSend;
         var id = NewDecisionId(now);
-        var trace = BuildTrace(scratch, customer, now, id, DecisionOutcome.Send, "Chosen", choice, sendAt, timing.Reason, next);
-        return new DecisionResult(customer, DecisionOutcome.Send, "Chosen", next, id, chosen, choice, sendAt, timing.Reason, trace);
+        var trace = BuildTrace(scratch, customer, now, id, DecisionOutcome.Send, ReasonCodes.Selected, choice, sendAt, timing.Reason, next);
+        return new DecisionResult(customer, DecisionOutcome.Send, ReasonCodes.Selected, next, id, chosen, choice, sendAt, timing.Reason, trace);
     }
 
     private DecisionResult NoAction(DecisionScratch scratch, CustomerContext customer, Instant now, string code, Instant next, bool explain, StrategyChoice choice = default)
