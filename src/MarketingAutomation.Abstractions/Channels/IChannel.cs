@@ -16,7 +16,11 @@ public interface IChannel
     /// <summary>Gets what the channel can carry and how late it may deliver.</summary>
     ChannelCapabilities Capabilities { get; }
 
-    /// <summary>Sends one message. The <see cref="OutboundMessage.MessageId"/> is the idempotency key: pass it to the provider where it has one.</summary>
+    /// <summary>
+    /// Sends one message. The <see cref="OutboundMessage.MessageId"/> is the idempotency key: pass it to the provider where it has one.
+    /// A body longer than <see cref="ChannelCapabilities.MaxBodyLength"/> returns <c>Rejected(permanent: false)</c>: permanent means the
+    /// address is unusable and disables the contact point.
+    /// </summary>
     /// <param name="message">The message.</param>
     /// <param name="cancellationToken">A cancellation token (the dispatcher's timeout).</param>
     /// <returns>Accepted, rejected, transient or unknown.</returns>

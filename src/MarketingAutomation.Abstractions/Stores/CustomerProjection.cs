@@ -102,6 +102,73 @@ public static class CustomerProjection
     }
 
     /// <summary>
+    /// Merges re-imported facts into a stored customer without losing what the customer told us since: the consent ledger is
+    /// append-only (records are united, oldest first, never dropped), a contact point disabled by a bounce or rejection stays
+    /// disabled when the same address comes back, and purchases are united by order id. Stores call it from
+    /// <see cref="ICustomerStore.UpsertCustomersAsync"/>, so a CRM re-import can never undo an unsubscribe.
+    /// </summary>
+    /// <param name="existing">The stored customer.</param>
+    /// <param name="incoming">The imported facts.</param>
+    /// <returns>The merged customer.</returns>
+    public static Customer MergeFacts(Customer existing, Customer incoming)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        ArgumentNullException.ThrowIfNull(incoming);
+        var consents = incoming.Consents.IsDefault ? [] : incoming.Consents;
+        var added = false;
+        foreach (var record in existing.Consents.IsDefault ? [] : existing.Consents)
+        {
+            if (!consents.Contains(record))
+            {
+                consents = consents.Add(record);
+                added = true;
+            }
+        }
+
+        if (added)
+        {
+            consents = [.. consents.OrderBy(c => c.RecordedAt)];
+        }
+
+        var contacts = incoming.ContactPoints.IsDefault ? [] : incoming.ContactPoints;
+        for (var i = 0; i < contacts.Length; i++)
+        {
+            foreach (var old in existing.ContactPoints.IsDefault ? [] : existing.ContactPoints)
+            {
+                if (!old.IsValid && contacts[i].IsValid && old.Kind == contacts[i].Kind
+                    && string.Equals(old.Address.Trim(), contacts[i].Address.Trim(), StringComparison.OrdinalIgnoreCase))
+                {
+                    contacts = contacts.SetItem(i, contacts[i] with { IsValid = false, InvalidReason = old.InvalidReason });
+                }
+            }
+        }
+
+        var purchases = incoming.Purchases.IsDefault ? [] : incoming.Purchases;
+        var purchaseAdded = false;
+        foreach (var old in existing.Purchases.IsDefault ? [] : existing.Purchases)
+        {
+            var found = false;
+            foreach (var p in purchases)
+            {
+                found |= string.Equals(p.OrderId, old.OrderId, StringComparison.Ordinal);
+            }
+
+            if (!found)
+            {
+                purchases = purchases.Add(old);
+                purchaseAdded = true;
+            }
+        }
+
+        if (purchaseAdded)
+        {
+            purchases = [.. purchases.OrderBy(p => p.At)];
+        }
+
+        return incoming with { Consents = consents, ContactPoints = contacts, Purchases = purchases };
+    }
+
+    /// <summary>
     /// Returns whether two customers carry the same facts, comparing collections element by element (record equality compares
     /// <see cref="ImmutableArray{T}"/> and <see cref="ImmutableDictionary{TKey, TValue}"/> members by reference). Stores use it in
     /// <see cref="ICustomerStore.UpsertCustomersAsync"/> so that re-importing unchanged customers neither counts them nor reschedules them.

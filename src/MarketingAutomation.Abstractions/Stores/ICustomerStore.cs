@@ -16,7 +16,11 @@ namespace MarketingAutomation;
 /// </remarks>
 public interface ICustomerStore
 {
-    /// <summary>Reads a page of customers whose next evaluation is at or before <paramref name="dueBy"/>, ordered by (next evaluation, id).</summary>
+    /// <summary>
+    /// Reads a page of customers whose next evaluation is at or before <paramref name="dueBy"/>, ordered by (next evaluation, id), ids
+    /// compared ordinally (binary; in SQL use a binary collation such as <c>COLLATE "C"</c>). <see cref="CustomerBatch.Next"/> may be
+    /// non-null even when no more customers follow: callers stop when it is null or a page is empty.
+    /// </summary>
     /// <param name="dueBy">The due instant (usually now).</param>
     /// <param name="after">The cursor from the previous page, or null for the first page.</param>
     /// <param name="maxCount">The page size.</param>
@@ -30,20 +34,33 @@ public interface ICustomerStore
     /// <returns>The customer, or null when unknown.</returns>
     ValueTask<CustomerContext?> GetCustomerAsync(string customerId, CancellationToken cancellationToken = default);
 
-    /// <summary>Inserts or replaces customers' facts by id, keeping their history. New customers are due at <paramref name="dueAt"/>; changed ones become due then too.</summary>
+    /// <summary>
+    /// Inserts or replaces customers' facts by id, keeping their history, merged with <see cref="CustomerProjection.MergeFacts"/> so that
+    /// consent withdrawals and contact invalidations recorded since are never undone by a re-import. New customers are due at
+    /// <paramref name="dueAt"/>; changed ones become due then too; unchanged ones (<see cref="CustomerProjection.HasSameFacts"/>) keep their schedule.
+    /// </summary>
     /// <param name="customers">The customers (already validated).</param>
     /// <param name="dueAt">When they should be evaluated.</param>
     /// <param name="cancellationToken">A cancellation token.</param>
     /// <returns>How many were inserted or changed.</returns>
     ValueTask<int> UpsertCustomersAsync(IReadOnlyList<Customer> customers, Instant dueAt, CancellationToken cancellationToken = default);
 
-    /// <summary>Appends events idempotently and projects them onto the customer (purchases, consent, engagement, bounces).</summary>
+    /// <summary>
+    /// Appends events idempotently (by <see cref="CustomerEvent.EventId"/>) and projects them onto the customer with
+    /// <see cref="CustomerProjection.Apply"/>. An appended event makes its customer due no later than its <see cref="CustomerEvent.OccurredAt"/>.
+    /// Events for unknown customers are counted, not stored, and not remembered as seen.
+    /// </summary>
     /// <param name="events">The events.</param>
     /// <param name="cancellationToken">A cancellation token.</param>
     /// <returns>How many were new, duplicate, or for unknown customers.</returns>
     ValueTask<EventAppendResult> AppendEventsAsync(IReadOnlyList<CustomerEvent> events, CancellationToken cancellationToken = default);
 
-    /// <summary>Commits decisions: each record's trace, outbox row (also added to the customer's message history), review and next evaluation, atomically.</summary>
+    /// <summary>
+    /// Commits decisions: each record's trace (keyed by <see cref="DecisionTrace.DecisionId"/>, which equals <see cref="DecisionRecord.DecisionId"/>),
+    /// outbox row (also added to the customer's message history), review and next evaluation, all or nothing. A record whose outbox
+    /// row or review id is already stored is skipped (re-committing is idempotent). Stores may drop old traces.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A decision names an unknown customer; nothing was committed.</exception>
     /// <param name="decisions">The decisions.</param>
     /// <param name="cancellationToken">A cancellation token.</param>
     /// <returns>A task that completes when all are durable.</returns>
@@ -64,11 +81,28 @@ public interface ICustomerStore
     /// <returns>The claimed rows, with <see cref="OutboxMessage.Attempts"/> already incremented.</returns>
     ValueTask<IReadOnlyList<OutboxMessage>> ClaimOutboxAsync(Instant now, int maxCount, string owner, Duration lease, CancellationToken cancellationToken = default);
 
-    /// <summary>Records an attempt's result. Refused (returns false) when the caller no longer holds the lease.</summary>
+    /// <summary>
+    /// Records an attempt's result. Applied when the row is claimed by <see cref="OutboxCompletion.LeaseOwner"/>, even after the lease
+    /// ended, unless another dispatcher claimed it since; refused (returns false) otherwise.
+    /// </summary>
     /// <param name="completion">The result.</param>
     /// <param name="cancellationToken">A cancellation token.</param>
     /// <returns>Whether the completion was applied.</returns>
     ValueTask<bool> CompleteOutboxAsync(OutboxCompletion completion, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Settles a row outside the dispatcher: an <see cref="OutboxStatus.Unknown"/> row becomes <see cref="OutboxStatus.Sent"/> or
+    /// <see cref="OutboxStatus.Failed"/> after a provider lookup or a person's check; a <see cref="OutboxStatus.Pending"/> row may be
+    /// <see cref="OutboxStatus.Cancelled"/>. Any other transition is refused. The customer's message history follows.
+    /// </summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="status">Sent or Failed (from Unknown), or Cancelled (from Pending).</param>
+    /// <param name="at">When it was settled.</param>
+    /// <param name="providerMessageId">The provider's id, when it turned out sent.</param>
+    /// <param name="note">Why (kept as the row's last error for Failed and Cancelled).</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>Whether the transition was applied.</returns>
+    ValueTask<bool> ResolveOutboxAsync(string messageId, OutboxStatus status, Instant at, string? providerMessageId = null, string? note = null, CancellationToken cancellationToken = default);
 
     /// <summary>Reads one outbox row.</summary>
     /// <param name="messageId">The message id.</param>

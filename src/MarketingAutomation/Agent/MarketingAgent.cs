@@ -269,6 +269,34 @@ public sealed class MarketingAgent : BackgroundService
         return row is null ? null : await _pipeline.Store.GetTraceAsync(row.Message.DecisionId, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Settles a message whose outcome was <see cref="OutboxStatus.Unknown"/> once a provider lookup or a person has established it.
+    /// Unknown messages are never retried blindly; this is how they leave that state.
+    /// </summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="wasSent">Whether the provider did accept it.</param>
+    /// <param name="providerMessageId">The provider's id, when it was sent.</param>
+    /// <param name="note">What the lookup found.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>True when the message was unknown and is now settled.</returns>
+    public ValueTask<bool> SettleUnknownAsync(string messageId, bool wasSent, string? providerMessageId = null, string? note = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        return _pipeline.Store.ResolveOutboxAsync(messageId, wasSent ? OutboxStatus.Sent : OutboxStatus.Failed, _pipeline.Clock.GetCurrentInstant(), providerMessageId, note, cancellationToken);
+    }
+
+    /// <summary>Cancels a message that waits in the outbox (for example a stopped campaign). Messages already claimed or sent are not affected.</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>True when the message was pending and is now cancelled.</returns>
+    public ValueTask<bool> CancelPendingAsync(string messageId, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return _pipeline.Store.ResolveOutboxAsync(messageId, OutboxStatus.Cancelled, _pipeline.Clock.GetCurrentInstant(), note: reason, cancellationToken: cancellationToken);
+    }
+
     /// <inheritdoc />
     public override void Dispose()
     {
