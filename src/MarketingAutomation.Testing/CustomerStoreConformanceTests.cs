@@ -363,11 +363,13 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
         var first = await store.AppendEventsAsync([purchase], TestCancellationToken);
         var second = await store.AppendEventsAsync([purchase with { }], TestCancellationToken);
 
-        Assert.Equal(new EventAppendResult(1, 0, 0), first);
-        Assert.Equal(new EventAppendResult(0, 1, 0), second);
+        AssertCounts(first, 1, 0, 0);
+        AssertCounts(second, 0, 1, 0);
         var stored = await store.GetCustomerAsync("cust-001", TestCancellationToken);
         Assert.Single(stored!.Customer.Purchases, p => p.OrderId == "order-2");
         Assert.Single(stored.RecentEvents, e => e.EventId == "order-2");
+        Assert.Equal(new[] { true }, first.IsNew);
+        Assert.Equal(new[] { false }, second.IsNew);
     }
 
     /// <summary>A duplicate inside one batch counts as a duplicate.</summary>
@@ -381,7 +383,7 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
 
         var result = await store.AppendEventsAsync([browse, browse with { Category = "bags" }], TestCancellationToken);
 
-        Assert.Equal(new EventAppendResult(1, 1, 0), result);
+        AssertCounts(result, 1, 1, 0);
         var stored = await store.GetCustomerAsync("cust-001", TestCancellationToken);
         Assert.Equal("shoes", Assert.IsType<BrowseEvent>(Assert.Single(stored!.RecentEvents)).Category);
     }
@@ -398,7 +400,7 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
             [new BrowseEvent("ev-ghost", "cust-404", T0, "shoes"), new BrowseEvent("ev-1", "cust-001", T0, "shoes")],
             TestCancellationToken);
 
-        Assert.Equal(new EventAppendResult(1, 0, 1), result);
+        AssertCounts(result, 1, 0, 1);
         Assert.Null(await store.GetCustomerAsync("cust-404", TestCancellationToken));
     }
 
@@ -860,10 +862,10 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
 
     // ---------------------------------------------------------------- review queue
 
-    /// <summary>A review decision holds the message: pending in the queue, not in the outbox nor in the history.</summary>
+    /// <summary>A review decision holds the message: pending in the queue, not in the outbox, in the history as held (it occupies its slot).</summary>
     /// <returns>A task.</returns>
     [Fact]
-    public async Task A_review_decision_holds_the_message_out_of_the_outbox_and_history()
+    public async Task A_review_decision_holds_the_message_out_of_the_outbox_but_in_the_history_as_held()
     {
         var (store, queue) = await NewStoreWithQueueAsync();
         await store.CommitDecisionsAsync([ReviewDecision("cust-001", "review-1", "msg-1", T0)], TestCancellationToken);
@@ -875,7 +877,10 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
         Assert.Equal("msg-1", pending.Message.Id);
         Assert.Equal("review-1", Assert.Single(await queue.ListPendingAsync(10, TestCancellationToken)).ReviewId);
         Assert.Null(await store.GetOutboxMessageAsync("msg-1", TestCancellationToken));
-        Assert.Empty((await store.GetCustomerAsync("cust-001", TestCancellationToken))!.Messages);
+        var held = Assert.Single((await store.GetCustomerAsync("cust-001", TestCancellationToken))!.Messages);
+        Assert.Equal("msg-1", held.MessageId);
+        Assert.Equal(MessageStatus.HeldForReview, held.Status);
+        Assert.True(held.CountsTowardCaps);
         Assert.Empty(await store.ClaimOutboxAsync(T0 + Duration.FromDays(2), 10, "dispatcher-a", Duration.FromMinutes(5), TestCancellationToken));
     }
 
@@ -901,6 +906,8 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
         Assert.Equal(releaseAt, row.DueAt);
         var message = Assert.Single((await store.GetCustomerAsync("cust-001", TestCancellationToken))!.Messages);
         Assert.Equal("msg-1", message.MessageId);
+        Assert.Equal(MessageStatus.Pending, message.Status);
+        Assert.Equal(releaseAt, message.ScheduledAt);
         Assert.Empty(await store.ClaimOutboxAsync(releaseAt - Duration.FromSeconds(1), 10, "dispatcher-a", Duration.FromMinutes(5), TestCancellationToken));
         Assert.Single(await store.ClaimOutboxAsync(releaseAt + Duration.FromDays(1), 10, "dispatcher-a", Duration.FromMinutes(5), TestCancellationToken));
     }
@@ -918,7 +925,7 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
         Assert.Equal(T0 + Duration.FromMinutes(30), (await store.GetOutboxMessageAsync("msg-1", TestCancellationToken))!.DueAt);
     }
 
-    /// <summary>Rejecting drops the message: nothing in the outbox or history, and resolving again returns null.</summary>
+    /// <summary>Rejecting drops the message: nothing in the outbox, the held history record cancelled, and resolving again returns null.</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task Rejecting_releases_nothing()
@@ -932,7 +939,9 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
         Assert.NotNull(rejected);
         Assert.Null(approvedLater);
         Assert.Null(await store.GetOutboxMessageAsync("msg-1", TestCancellationToken));
-        Assert.Empty((await store.GetCustomerAsync("cust-001", TestCancellationToken))!.Messages);
+        var cancelled = Assert.Single((await store.GetCustomerAsync("cust-001", TestCancellationToken))!.Messages);
+        Assert.Equal(MessageStatus.Cancelled, cancelled.Status);
+        Assert.False(cancelled.CountsTowardCaps);
         Assert.Empty(await queue.ListPendingAsync(10, TestCancellationToken));
         Assert.Empty(await store.ClaimOutboxAsync(T0 + Duration.FromDays(2), 10, "dispatcher-a", Duration.FromMinutes(5), TestCancellationToken));
     }
@@ -970,6 +979,21 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /// <summary>Asserts the counts of an append result and that <see cref="EventAppendResult.IsNew"/> agrees with them.</summary>
+    /// <param name="result">The result.</param>
+    /// <param name="appended">Expected new events.</param>
+    /// <param name="duplicates">Expected duplicates.</param>
+    /// <param name="unknown">Expected events for unknown customers.</param>
+    protected static void AssertCounts(EventAppendResult result, int appended, int duplicates, int unknown)
+    {
+        Assert.Equal(appended, result.Appended);
+        Assert.Equal(duplicates, result.Duplicates);
+        Assert.Equal(unknown, result.UnknownCustomers);
+        Assert.False(result.IsNew.IsDefault, "The store must report IsNew per event.");
+        Assert.Equal(appended + duplicates + unknown, result.IsNew.Length);
+        Assert.Equal(appended, result.IsNew.Count(n => n));
+    }
 
     /// <summary>Creates a store for the current test and remembers it for disposal.</summary>
     /// <returns>The store.</returns>

@@ -201,6 +201,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
         }
 
         int appended = 0, duplicates = 0, unknown = 0;
+        var isNew = new bool[events.Count];
         lock (_gate)
         {
             for (var i = 0; i < events.Count; i++)
@@ -220,18 +221,19 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
                 }
 
                 var updated = CustomerProjection.Apply(existing, e);
-                if (e.OccurredAt < updated.NextEvaluationAt)
+                if (CustomerProjection.MakesCustomerDue(e) && e.OccurredAt < updated.NextEvaluationAt)
                 {
                     updated = updated with { NextEvaluationAt = e.OccurredAt };
                 }
 
                 Put(existing, updated);
                 _eventIds.Add(e.EventId);
+                isNew[i] = true;
                 appended++;
             }
         }
 
-        return ValueTask.FromResult(new EventAppendResult(appended, duplicates, unknown));
+        return ValueTask.FromResult(new EventAppendResult(appended, duplicates, unknown) { IsNew = ImmutableArray.Create(isNew) });
     }
 
     /// <inheritdoc />
@@ -278,6 +280,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
                 {
                     _reviews.Add(review.ReviewId, review);
                     _reviewOrder.Add(new DueKey(review.CreatedAt, review.ReviewId));
+                    context = CustomerProjection.AddMessage(context, review.Message, MessageStatus.HeldForReview);
                 }
 
                 if (d.LearnedState is { } state)
@@ -562,14 +565,15 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
             }
 
             _reviewOrder.Remove(new DueKey(review.CreatedAt, review.ReviewId));
+            var releaseAt = resolution.ReleaseAt ?? resolution.At;
             if (resolution.Approved && !_outbox.ContainsKey(review.Message.Id))
             {
-                var row = AsNewRow(review.Message, resolution.ReleaseAt ?? resolution.At);
-                AddRow(row);
-                if (_customers.TryGetValue(review.CustomerId, out var customer))
-                {
-                    Put(customer, CustomerProjection.AddMessage(customer, row));
-                }
+                AddRow(AsNewRow(review.Message, releaseAt));
+            }
+
+            if (_customers.TryGetValue(review.CustomerId, out var customer))
+            {
+                Put(customer, CustomerProjection.ResolveHeldMessage(customer, review.Message, resolution.Approved, releaseAt));
             }
 
             return ValueTask.FromResult<PendingReview?>(review);

@@ -187,8 +187,10 @@ public sealed class InMemoryCustomerStoreTests
         await store.UpsertCustomersAsync([NewCustomer("cust-001")], T0, Ct);
         var after = await store.AppendEventsAsync([e], Ct);
 
-        Assert.Equal(new EventAppendResult(0, 0, 1), before);
-        Assert.Equal(new EventAppendResult(1, 0, 0), after);
+        Assert.Equal((0, 0, 1), (before.Appended, before.Duplicates, before.UnknownCustomers));
+        Assert.Equal(new[] { false }, before.IsNew);
+        Assert.Equal((1, 0, 0), (after.Appended, after.Duplicates, after.UnknownCustomers));
+        Assert.Equal(new[] { true }, after.IsNew);
     }
 
     [Fact]

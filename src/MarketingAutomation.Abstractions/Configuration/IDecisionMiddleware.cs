@@ -70,7 +70,7 @@ public sealed class DecisionContext
     /// <param name="note">The note.</param>
     public void AddNote(string note) => (_notes ??= []).Add(note);
 
-    /// <summary>Holds the decision for human review.</summary>
+    /// <summary>Holds the decision for human review. The first reason code given is kept; every reason is added to the text.</summary>
     /// <param name="reasonCode">Why (see <see cref="ReasonCodes"/>).</param>
     /// <param name="reason">A readable explanation.</param>
     public void HoldForReview(string reasonCode, string reason)
@@ -80,8 +80,12 @@ public sealed class DecisionContext
             return;
         }
 
+        if (Outcome != DecisionOutcome.Review)
+        {
+            ReasonCode = reasonCode;
+        }
+
         Outcome = DecisionOutcome.Review;
-        ReasonCode = reasonCode;
         ReviewReason = ReviewReason is null ? reason : ReviewReason + "; " + reason;
     }
 }

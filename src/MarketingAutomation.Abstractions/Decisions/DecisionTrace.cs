@@ -92,6 +92,9 @@ public sealed record DecisionTrace(Guid DecisionId, string CustomerId, Instant E
     /// <summary>Gets the error, for <see cref="DecisionOutcome.Error"/> and <see cref="DecisionOutcome.Invalid"/>.</summary>
     public string? Error { get; init; }
 
+    /// <summary>Gets the exception type name of an error (safe to log: unlike <see cref="Error"/>, it cannot carry personal data).</summary>
+    public string? ErrorType { get; init; }
+
     /// <summary>Gets notes added by middleware.</summary>
     public ImmutableArray<string> Notes { get; init; } = [];
 
@@ -119,6 +122,11 @@ public sealed record DecisionTrace(Guid DecisionId, string CustomerId, Instant E
             }
 
             sb.AppendLine();
+        }
+
+        if (Candidates.Length > 0 && Candidates[0].Verdicts.Length > 0)
+        {
+            sb.Append("  rules checked on every candidate: ").AppendJoin(", ", Candidates[0].Verdicts.Select(v => v.Rule)).AppendLine();
         }
 
         for (var i = 0; i < Candidates.Length; i++)

@@ -15,8 +15,11 @@ public enum MessageStatus
     /// <summary>The channel may or may not have accepted it (for example a timeout after sending); never retried blindly.</summary>
     Unknown = 3,
 
-    /// <summary>Cancelled before sending.</summary>
+    /// <summary>Cancelled before sending, or rejected by a reviewer.</summary>
     Cancelled = 4,
+
+    /// <summary>Held for human review: not in the outbox, but it occupies its slot (counts against caps, goals see it) until resolved.</summary>
+    HeldForReview = 5,
 }
 
 /// <summary>A message in a customer's recent history, with its engagement. Frequency rules count these; goals read them to order sequences.</summary>
@@ -52,8 +55,8 @@ public sealed record MessageRecord(
     /// <summary>Gets the decision this message followed up, if it is a follow-up.</summary>
     public Guid? FollowUpOf { get; init; }
 
-    /// <summary>Gets a value indicating whether the message counts against frequency caps (pending, sent or unknown).</summary>
-    public bool CountsTowardCaps => Status is MessageStatus.Pending or MessageStatus.Sent or MessageStatus.Unknown;
+    /// <summary>Gets a value indicating whether the message counts against frequency caps (pending, held for review, sent or unknown).</summary>
+    public bool CountsTowardCaps => Status is MessageStatus.Pending or MessageStatus.Sent or MessageStatus.Unknown or MessageStatus.HeldForReview;
 }
 
 /// <summary>

@@ -53,11 +53,22 @@ public static class CustomerProjection
         return context with { Customer = customer, Messages = messages, RecentEvents = events, Version = context.Version + 1 };
     }
 
-    /// <summary>Adds an outbox message to the customer's message history (as pending).</summary>
+    /// <summary>
+    /// Returns whether an event should make its customer due for evaluation (no later than the event). Delivery bookkeeping
+    /// (queued, sent, delivered) does not: the customer was just decided for, and re-evaluating on every send would ignore the
+    /// engine's re-evaluation spacing.
+    /// </summary>
+    /// <param name="event">The event.</param>
+    /// <returns>True when the customer should be re-evaluated.</returns>
+    public static bool MakesCustomerDue(CustomerEvent @event) =>
+        @event is not MessageEvent { Kind: MessageEventKind.Queued or MessageEventKind.Sent or MessageEventKind.Delivered };
+
+    /// <summary>Adds an outbox message to the customer's message history (as pending, or as held for review).</summary>
     /// <param name="context">The customer.</param>
-    /// <param name="outbox">The outbox row.</param>
+    /// <param name="outbox">The outbox row (or the held message of a pending review).</param>
+    /// <param name="status">The status to record: <see cref="MessageStatus.Pending"/> or <see cref="MessageStatus.HeldForReview"/>.</param>
     /// <returns>The customer with the message recorded.</returns>
-    public static CustomerContext AddMessage(CustomerContext context, OutboxMessage outbox)
+    public static CustomerContext AddMessage(CustomerContext context, OutboxMessage outbox, MessageStatus status = MessageStatus.Pending)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(outbox);
@@ -65,7 +76,7 @@ public static class CustomerProjection
         var record = new MessageRecord(m.MessageId, m.DecisionId, m.GoalId, m.VariantId, m.Channel, m.Kind, m.Purpose, outbox.DueAt)
         {
             Step = m.Step,
-            Status = MessageStatus.Pending,
+            Status = status,
             Important = m.Important,
             FollowUpAfter = m.FollowUpAfter,
             FollowUpOf = m.FollowUpOf,
@@ -77,6 +88,34 @@ public static class CustomerProjection
         }
 
         return context with { Messages = messages, Version = context.Version + 1 };
+    }
+
+    /// <summary>
+    /// Resolves a held message in the history: approved, it becomes pending at <paramref name="releaseAt"/> (added if missing);
+    /// rejected, it becomes cancelled and stops counting against caps.
+    /// </summary>
+    /// <param name="context">The customer.</param>
+    /// <param name="held">The held outbox message.</param>
+    /// <param name="approved">Whether it was approved.</param>
+    /// <param name="releaseAt">When an approved message becomes due.</param>
+    /// <returns>The customer with the message updated.</returns>
+    public static CustomerContext ResolveHeldMessage(CustomerContext context, OutboxMessage held, bool approved, Instant releaseAt)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(held);
+        var messages = context.Messages;
+        for (var i = 0; i < messages.Length; i++)
+        {
+            if (string.Equals(messages[i].MessageId, held.Id, StringComparison.Ordinal))
+            {
+                var updated = approved
+                    ? messages[i] with { Status = MessageStatus.Pending, ScheduledAt = releaseAt }
+                    : messages[i] with { Status = MessageStatus.Cancelled };
+                return context with { Messages = messages.SetItem(i, updated), Version = context.Version + 1 };
+            }
+        }
+
+        return approved ? AddMessage(context, held with { DueAt = releaseAt }) : context;
     }
 
     /// <summary>Records a dispatch result on the message in the customer's history.</summary>
@@ -257,6 +296,19 @@ public static class CustomerProjection
 
     private static (Customer Customer, ImmutableArray<MessageRecord> Messages) ApplyMessageEvent(Customer customer, ImmutableArray<MessageRecord> messages, MessageEvent m)
     {
+        // Providers do not always say which channel; the decision's message in the history does.
+        if (m.Channel is null)
+        {
+            for (var i = 0; i < messages.Length; i++)
+            {
+                if (messages[i].DecisionId == m.DecisionId)
+                {
+                    m = m with { Channel = messages[i].Kind };
+                    break;
+                }
+            }
+        }
+
         switch (m.Kind)
         {
             case MessageEventKind.Opened when !m.IsMachineOpen:

@@ -47,8 +47,9 @@ public interface ICustomerStore
 
     /// <summary>
     /// Appends events idempotently (by <see cref="CustomerEvent.EventId"/>) and projects them onto the customer with
-    /// <see cref="CustomerProjection.Apply"/>. An appended event makes its customer due no later than its <see cref="CustomerEvent.OccurredAt"/>.
-    /// Events for unknown customers are counted, not stored, and not remembered as seen.
+    /// <see cref="CustomerProjection.Apply"/>. An appended event for which <see cref="CustomerProjection.MakesCustomerDue"/> holds makes its
+    /// customer due no later than its <see cref="CustomerEvent.OccurredAt"/>. Events for unknown customers are counted, not stored, and not
+    /// remembered as seen. The result reports, per input event, whether it was new (<see cref="EventAppendResult.IsNew"/>).
     /// </summary>
     /// <param name="events">The events.</param>
     /// <param name="cancellationToken">A cancellation token.</param>
@@ -57,7 +58,8 @@ public interface ICustomerStore
 
     /// <summary>
     /// Commits decisions: each record's trace (keyed by <see cref="DecisionTrace.DecisionId"/>, which equals <see cref="DecisionRecord.DecisionId"/>),
-    /// outbox row (also added to the customer's message history), review and next evaluation, all or nothing. A record whose outbox
+    /// outbox row (also added to the customer's message history as pending), review (its message added to the history as
+    /// <see cref="MessageStatus.HeldForReview"/>, so it occupies its slot) and next evaluation, all or nothing. A record whose outbox
     /// row or review id is already stored is skipped (re-committing is idempotent). Stores may drop old traces.
     /// </summary>
     /// <exception cref="InvalidOperationException">A decision names an unknown customer; nothing was committed.</exception>
@@ -142,7 +144,8 @@ public interface IReviewQueue
 
     /// <summary>
     /// Resolves a pending review atomically: on approval the message enters the outbox (due at <see cref="ReviewResolution.ReleaseAt"/>)
-    /// and the customer's history; on rejection it is dropped. Resolving twice has no further effect.
+    /// and its history record becomes pending at that instant; on rejection it is dropped and its history record cancelled.
+    /// Resolving twice has no further effect.
     /// </summary>
     /// <param name="resolution">The resolution.</param>
     /// <param name="cancellationToken">A cancellation token.</param>

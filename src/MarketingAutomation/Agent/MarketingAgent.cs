@@ -160,10 +160,15 @@ public sealed class MarketingAgent : BackgroundService
 
                 if (r.Outcome == DecisionOutcome.Error)
                 {
-                    Log.CustomerEvaluationFailed(_logger, r.Customer?.Id ?? "(null)", r.Trace?.Error ?? "unknown");
+                    Log.CustomerEvaluationFailed(_logger, r.Customer?.Id ?? "(null)", r.Trace?.ErrorType ?? "unknown");
                 }
 
                 var record = await _processor.ProcessAsync(r, now, cancellationToken).ConfigureAwait(false);
+                if (record.Outcome == DecisionOutcome.Error && r.Outcome != DecisionOutcome.Error)
+                {
+                    Log.DecisionComposeFailed(_logger, record.DecisionId, record.CustomerId, record.Trace?.ErrorType ?? "unknown");
+                }
+
                 records.Add(record);
                 Count(counts, record.Outcome, record.ReasonCode);
                 switch (record.Outcome)
@@ -266,7 +271,15 @@ public sealed class MarketingAgent : BackgroundService
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         var row = await _pipeline.Store.GetOutboxMessageAsync(messageId, cancellationToken).ConfigureAwait(false);
-        return row is null ? null : await _pipeline.Store.GetTraceAsync(row.Message.DecisionId, cancellationToken).ConfigureAwait(false);
+        if (row is not null)
+        {
+            return await _pipeline.Store.GetTraceAsync(row.Message.DecisionId, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A message held for review has no outbox row yet; its id is its decision id.
+        return Guid.TryParseExact(messageId, "N", out var decisionId)
+            ? await _pipeline.Store.GetTraceAsync(decisionId, cancellationToken).ConfigureAwait(false)
+            : null;
     }
 
     /// <summary>

@@ -112,7 +112,20 @@ public sealed class OutboxDispatcher
             return OutboxStatus.Failed;
         }
 
-        var result = await SendAsync(channel, message, cancellationToken).ConfigureAwait(false);
+        SendResult result;
+        try
+        {
+            result = await SendAsync(channel, message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped mid-send: the provider may have accepted it. Unknown, never re-sent after the lease ends.
+            await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Unknown, now) { Error = "the dispatcher stopped while sending; the provider may have accepted it" }, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        // From here the send has happened: record it even if the host is stopping, or it would be sent again after the lease.
+        cancellationToken = CancellationToken.None;
         switch (result.Status)
         {
             case SendStatus.Accepted:

@@ -62,6 +62,7 @@ internal sealed class DecisionProcessor
                     Outcome = DecisionOutcome.Error,
                     ReasonCode = ReasonCodes.EvaluationError,
                     Error = $"{ex.GetType().Name} while composing or checking the message: {ex.Message}",
+                    ErrorType = ex.GetType().Name,
                     NextEvaluationAt = next,
                     Notes = [.. context.Notes],
                 },
@@ -104,7 +105,7 @@ internal sealed class DecisionProcessor
             SendAt = context.SendAt,
             ContentVerdicts = context.ContentVerdicts,
             ReviewReason = context.ReviewReason,
-            MessageId = outbox?.Id,
+            MessageId = outcome is DecisionOutcome.Send or DecisionOutcome.Review ? outbox?.Id : null,
             Notes = [.. context.Notes],
         };
         var record = new DecisionRecord(result.DecisionId, result.Customer.Id, now, outcome, reason, result.NextEvaluationAt) { Trace = finalTrace };
@@ -113,7 +114,7 @@ internal sealed class DecisionProcessor
             DecisionOutcome.Send => record with { Outbox = outbox },
             DecisionOutcome.Review => record with
             {
-                Review = new PendingReview("rev-" + outbox!.Id, outbox, context.ReviewReason ?? reason, now) { Confidence = context.Choice.Confidence },
+                Review = new PendingReview("rev-" + outbox!.Id, outbox, reason, now) { Confidence = context.Choice.Confidence },
             },
             _ => record,
         };

@@ -29,11 +29,15 @@ public sealed class ReviewService
     public ValueTask<IReadOnlyList<PendingReview>> ListPendingAsync(int maxCount = 100, CancellationToken cancellationToken = default) =>
         _pipeline.ReviewQueue.ListPendingAsync(maxCount, cancellationToken);
 
-    /// <summary>Approves a pending review: the message enters the outbox, due now or at its planned instant if later.</summary>
+    /// <summary>
+    /// Approves a pending review: the rules are checked again (the customer may have opted out, or a cap may have filled, while the
+    /// message waited); if they still allow it, the message enters the outbox, due now, at its planned instant, or when a deferring rule
+    /// allows, whichever is latest. If a rule now denies it, nothing is sent and the review is closed as blocked, with the rule's code.
+    /// </summary>
     /// <param name="reviewId">The review id.</param>
     /// <param name="reviewer">Who approves (recorded).</param>
     /// <param name="cancellationToken">A cancellation token.</param>
-    /// <returns>True when this call approved it; false when it was unknown or already resolved.</returns>
+    /// <returns>True when this call released the message; false when it was unknown, already resolved, or blocked by a rule.</returns>
     public async Task<bool> ApproveAsync(string reviewId, string reviewer, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reviewId);
@@ -46,6 +50,21 @@ public sealed class ReviewService
         }
 
         var release = pending.Message.DueAt > now ? pending.Message.DueAt : now;
+        var customer = await _pipeline.Store.GetCustomerAsync(pending.CustomerId, cancellationToken).ConfigureAwait(false);
+        var (blocked, allowedFrom) = CheckRules(pending, customer, release);
+        if (blocked is not null)
+        {
+            var closed = await _pipeline.ReviewQueue.ResolveAsync(new ReviewResolution(reviewId, false, reviewer, now) { Reason = blocked }, cancellationToken).ConfigureAwait(false);
+            if (closed is not null)
+            {
+                MarketingAutomationDiagnostics.Reviews.Add(1, new KeyValuePair<string, object?>("result", "blocked"));
+                Log.ReviewResolved(_logger, reviewId, pending.CustomerId, "blocked at approval (" + blocked + ")", reviewer);
+            }
+
+            return false;
+        }
+
+        release = allowedFrom;
         var resolved = await _pipeline.ReviewQueue.ResolveAsync(new ReviewResolution(reviewId, true, reviewer, now) { ReleaseAt = release }, cancellationToken).ConfigureAwait(false);
         if (resolved is null)
         {
@@ -76,6 +95,67 @@ public sealed class ReviewService
 
         Finish(resolved, FeedbackKind.ReviewRejected, reviewer, reason, now);
         return true;
+    }
+
+    /// <summary>Runs every rule again on the held message, as if it were sent at <paramref name="release"/>, without the message itself in the history.</summary>
+    private (string? Blocked, Instant AllowedFrom) CheckRules(PendingReview review, CustomerContext? customer, Instant release)
+    {
+        var m = review.Message.Message;
+        var goal = _pipeline.FindGoal(m.GoalId);
+        var channel = _pipeline.FindChannel(m.Channel);
+        if (customer is null || goal is null || channel is null)
+        {
+            return (customer is null ? "the customer no longer exists" : null, release);
+        }
+
+        ContentVariant? variant = null;
+        foreach (var v in goal.Variants)
+        {
+            if (string.Equals(v.Id, m.VariantId, StringComparison.Ordinal))
+            {
+                variant = v;
+            }
+        }
+
+        var contact = customer.Customer.FindContact(channel.Kind);
+        if (contact is null || !contact.IsValid)
+        {
+            return ($"{ReasonCodes.ContactPointInvalid}: the {channel.Kind} address is missing or disabled", release);
+        }
+
+        if (variant is null)
+        {
+            return (null, release);
+        }
+
+        var without = customer with { Messages = customer.Messages.RemoveAll(x => string.Equals(x.MessageId, m.MessageId, StringComparison.Ordinal)) };
+        var candidate = new Candidate(goal, variant, channel, contact, m.FollowUpOf);
+        for (var round = 0; round < 4; round++)
+        {
+            var deferredTo = release;
+            foreach (var policy in _pipeline.Policies)
+            {
+                var verdict = policy.Evaluate(new PolicyContext(without, candidate, release));
+                if (verdict.Kind == VerdictKind.Deny)
+                {
+                    return ($"{verdict.Code} by rule {policy.Name}: {verdict.Reason}", release);
+                }
+
+                if (verdict.Kind == VerdictKind.Defer && verdict.Until > deferredTo)
+                {
+                    deferredTo = verdict.Until;
+                }
+            }
+
+            if (deferredTo == release)
+            {
+                return (null, release);
+            }
+
+            release = deferredTo;
+        }
+
+        return (null, release);
     }
 
     private void Finish(PendingReview review, FeedbackKind kind, string reviewer, string? reason, Instant now)
