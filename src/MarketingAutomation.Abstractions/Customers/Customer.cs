@@ -65,6 +65,23 @@ public sealed record Customer(string Id)
         return null;
     }
 
+    /// <summary>Finds the first usable (valid) contact point of a kind: the address messages on that channel go to.</summary>
+    /// <param name="kind">The channel kind.</param>
+    /// <returns>The contact point, or <see langword="null"/> when the customer has no valid one of that kind.</returns>
+    public ContactPoint? FindValidContact(ChannelKind kind)
+    {
+        var points = ContactPoints;
+        for (var i = 0; i < points.Length; i++)
+        {
+            if (points[i].Kind == kind && points[i].IsValid)
+            {
+                return points[i];
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Finds the consent record in force for a channel and purpose: the newest one, or an objection that covers every channel.</summary>
     /// <param name="channel">The channel kind.</param>
     /// <param name="purpose">The purpose.</param>

@@ -74,6 +74,19 @@ public abstract class Goal
         {
             yield return $"Goal '{Id}' is Important but FollowUpAfter is {FollowUpAfter}; it must be positive.";
         }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var variant in Variants.IsDefault ? [] : Variants)
+        {
+            if (variant is null)
+            {
+                yield return $"Goal '{Id}' has a null variant; remove it from Variants.";
+            }
+            else if (!ids.Add(variant.Id))
+            {
+                yield return $"Goal '{Id}' has two variants with the id '{variant.Id}'; variant ids must be unique within a goal.";
+            }
+        }
     }
 
     /// <summary>Returns whether the goal may use a channel kind.</summary>

@@ -339,7 +339,7 @@ public static class CustomerProjection
         return (customer, messages);
     }
 
-    /// <summary>Returns the customer with the contact point of a kind marked invalid.</summary>
+    /// <summary>Returns the customer with the contact point of a kind that messages go to (the first valid one) marked invalid.</summary>
     /// <param name="customer">The customer.</param>
     /// <param name="kind">The channel kind.</param>
     /// <param name="reason">Why it was disabled.</param>
@@ -353,6 +353,7 @@ public static class CustomerProjection
             if (points[i].Kind == kind && points[i].IsValid)
             {
                 points = points.SetItem(i, points[i] with { IsValid = false, InvalidReason = reason });
+                break;
             }
         }
 

@@ -38,7 +38,7 @@ public static class MarketingAutomationServiceCollectionExtensions
             services.TryAddSingleton<ReviewService>();
             services.TryAddSingleton<CustomerImporter>();
             services.TryAddSingleton<MarketingAgent>();
-            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MarketingAgent>());
+            services.AddSingleton<IHostedService, MarketingAgentHost>();
         }
 
         if (configure is not null)
@@ -48,6 +48,23 @@ public static class MarketingAutomationServiceCollectionExtensions
 
         return new MarketingAutomationBuilder(services, registrations);
     }
+}
+
+/// <summary>
+/// Starts <see cref="MarketingAgent"/> with the host. The agent is resolved when the host starts (after <c>ValidateOnStart</c> has run),
+/// so a misconfiguration is reported by the options validation with every problem listed.
+/// </summary>
+internal sealed class MarketingAgentHost(IServiceProvider services) : IHostedService
+{
+    private MarketingAgent? _agent;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _agent = services.GetRequiredService<MarketingAgent>();
+        return _agent.StartAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => _agent?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 }
 
 /// <summary>Validates the options and the builder's composition at host start, so misconfiguration fails before the first tick.</summary>

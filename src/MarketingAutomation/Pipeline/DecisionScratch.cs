@@ -91,7 +91,7 @@ internal sealed class DecisionScratch : CandidateSink
                 continue;
             }
 
-            var contact = customer.FindContact(channel.Kind);
+            var contact = customer.FindValidContact(channel.Kind);
             if (contact is null || !contact.IsValid)
             {
                 continue;

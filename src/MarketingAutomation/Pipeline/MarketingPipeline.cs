@@ -129,7 +129,11 @@ public sealed class MarketingPipeline
     internal static MarketingPipeline Create(IServiceProvider services)
     {
         var registrations = services.GetRequiredService<MarketingAutomationRegistrations>();
-        var options = services.GetService<IOptions<MarketingAutomationOptions>>()?.Value ?? new MarketingAutomationOptions();
+        // Read the options without running the validators: every problem (options and composition) is reported together below.
+        var options = new OptionsFactory<MarketingAutomationOptions>(
+                services.GetServices<IConfigureOptions<MarketingAutomationOptions>>(),
+                services.GetServices<IPostConfigureOptions<MarketingAutomationOptions>>())
+            .Create(Microsoft.Extensions.Options.Options.DefaultName);
         var problems = registrations.StructuralProblems();
         problems.AddRange(options.Validate());
 

@@ -111,26 +111,52 @@ public sealed class FrequencyCapPolicy : IPolicy
 
         var since = context.Now - Window;
         var count = 0;
-        var oldest = Instant.MaxValue;
         var messages = context.Customer.Messages;
         for (var i = 0; i < messages.Length; i++)
         {
+            if (Counts(messages[i], since))
+            {
+                count++;
+            }
+        }
+
+        if (count < MaxMessages)
+        {
+            return PolicyVerdict.Allow;
+        }
+
+        // A slot frees when enough messages have rolled off: the (count - Max + 1)-th oldest counted message leaves the window.
+        var mustRollOff = count - MaxMessages + 1;
+        var until = Instant.MaxValue;
+        for (var i = 0; i < messages.Length; i++)
+        {
             var m = messages[i];
-            if (m.ScheduledAt <= since || !m.CountsTowardCaps || (Channel is { } k && m.Kind != k)
-                || (!IncludeTransactional && m.Purpose == MessagePurpose.Transactional))
+            if (!Counts(m, since) || m.ScheduledAt >= until)
             {
                 continue;
             }
 
-            count++;
-            if (m.ScheduledAt < oldest)
+            var atOrBefore = 0;
+            for (var j = 0; j < messages.Length; j++)
             {
-                oldest = m.ScheduledAt;
+                if (Counts(messages[j], since) && messages[j].ScheduledAt <= m.ScheduledAt)
+                {
+                    atOrBefore++;
+                }
+            }
+
+            if (atOrBefore >= mustRollOff)
+            {
+                until = m.ScheduledAt;
             }
         }
 
-        return count >= MaxMessages ? PolicyVerdict.DeferUntil(oldest + Window, ReasonCodes.FrequencyCap, _reason) : PolicyVerdict.Allow;
+        return PolicyVerdict.DeferUntil(until + Window, ReasonCodes.FrequencyCap, _reason);
     }
+
+    private bool Counts(MessageRecord m, Instant since) =>
+        m.ScheduledAt > since && m.CountsTowardCaps && (Channel is not { } k || m.Kind == k)
+        && (IncludeTransactional || m.Purpose != MessagePurpose.Transactional);
 
     private static string FormatWindow(Duration window) =>
         window.BclCompatibleTicks % Duration.FromDays(1).BclCompatibleTicks == 0 ? $"{window.Days}d" : $"{(long)window.TotalHours}h";
@@ -156,15 +182,18 @@ public sealed class OpenSupportIssuePolicy : IPolicy
 
         var contacts = context.Customer.Customer.SupportContacts;
         var since = context.Now - Lookback;
+        var newest = Instant.MinValue;
         for (var i = 0; i < contacts.Length; i++)
         {
-            if (!contacts[i].Resolved && contacts[i].At > since)
+            if (!contacts[i].Resolved && contacts[i].At > since && contacts[i].At > newest)
             {
-                return PolicyVerdict.DeferUntil(contacts[i].At + Lookback, "OpenSupportIssue", "The customer has an unresolved support contact.");
+                newest = contacts[i].At;
             }
         }
 
-        return PolicyVerdict.Allow;
+        return newest == Instant.MinValue
+            ? PolicyVerdict.Allow
+            : PolicyVerdict.DeferUntil(newest + Lookback, "OpenSupportIssue", "The customer has an unresolved support contact.");
     }
 }
 

@@ -117,7 +117,7 @@ public sealed class ReviewService
             }
         }
 
-        var contact = customer.Customer.FindContact(channel.Kind);
+        var contact = customer.Customer.FindValidContact(channel.Kind);
         if (contact is null || !contact.IsValid)
         {
             return ($"{ReasonCodes.ContactPointInvalid}: the {channel.Kind} address is missing or disabled", release);

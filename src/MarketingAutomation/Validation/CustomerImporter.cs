@@ -63,7 +63,19 @@ public sealed class CustomerImporter
                 continue;
             }
 
-            var result = await _validator.ValidateAsync(customer, cancellationToken).ConfigureAwait(false);
+            FluentValidation.Results.ValidationResult result;
+            try
+            {
+                result = await _validator.ValidateAsync(customer, cancellationToken).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // One malformed customer must not stop the import; it is reported like any invalid one.
+            catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                errors.Add(new CustomerImportError(index, string.IsNullOrEmpty(customer.Id) ? null : customer.Id, [new FieldError("(customer)", $"The customer could not be validated ({ex.GetType().Name}); check that every list and field is initialized.")]));
+                continue;
+            }
+
             if (!result.IsValid)
             {
                 var fieldErrors = new List<FieldError>(result.Errors.Count);

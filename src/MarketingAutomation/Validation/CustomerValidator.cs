@@ -21,14 +21,24 @@ public sealed partial class CustomerValidator : AbstractValidator<Customer>
             .MaximumLength(200).WithMessage("Id is longer than 200 characters; use a shorter stable key.");
 
         RuleFor(c => c.TimeZoneId)
-            .Must(id => id is null || DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) is not null)
+            .Must(id => string.IsNullOrWhiteSpace(id) || DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) is not null)
             .WithMessage(c => $"TimeZoneId '{c.TimeZoneId}' is not an IANA time zone id; use one such as 'Europe/Berlin' or 'America/New_York', or leave it empty if unknown.");
 
         RuleFor(c => c.Language)
-            .Must(lang => lang is null || LanguageTag().IsMatch(lang))
+            .Must(lang => string.IsNullOrWhiteSpace(lang) || LanguageTag().IsMatch(lang))
             .WithMessage(c => $"Language '{c.Language}' is not a BCP 47 tag; use one such as 'en' or 'de-DE', or leave it empty.");
 
-        RuleForEach(c => c.ContactPoints).ChildRules(contact =>
+        NotDefault(c => c.ContactPoints, nameof(Customer.ContactPoints));
+        NotDefault(c => c.Consents, nameof(Customer.Consents));
+        NotDefault(c => c.Purchases, nameof(Customer.Purchases));
+        NotDefault(c => c.Subscriptions, nameof(Customer.Subscriptions));
+        NotDefault(c => c.SupportContacts, nameof(Customer.SupportContacts));
+        RuleFor(c => c.Attributes).NotNull().WithMessage("Attributes is null; set it to an empty dictionary.");
+
+        When(c => !c.Consents.IsDefault, () => RuleForEach(c => c.Consents).NotNull().WithMessage("A consent record is null; remove the entry."));
+        When(c => !c.Subscriptions.IsDefault, () => RuleForEach(c => c.Subscriptions).NotNull().WithMessage("A subscription is null; remove the entry."));
+        When(c => !c.SupportContacts.IsDefault, () => RuleForEach(c => c.SupportContacts).NotNull().WithMessage("A support contact is null; remove the entry."));
+        When(c => !c.ContactPoints.IsDefault, () => RuleForEach(c => c.ContactPoints).NotNull().WithMessage("A contact point is null; remove the entry.").ChildRules(contact =>
         {
             contact.RuleFor(p => p.Address).NotEmpty().WithMessage("Address is empty; remove the contact point or give it an address.");
             contact.RuleFor(p => p.Address)
@@ -37,14 +47,19 @@ public sealed partial class CustomerValidator : AbstractValidator<Customer>
             contact.RuleFor(p => p.Address)
                 .Must(IsE164).When(p => p.Kind == ChannelKind.Sms && !string.IsNullOrEmpty(p.Address))
                 .WithMessage("Address is not a valid E.164 phone number (expected a number such as +14155550100, with country code).");
-        });
+        }));
 
-        RuleForEach(c => c.Purchases).ChildRules(purchase =>
+        When(c => !c.Purchases.IsDefault, () => RuleForEach(c => c.Purchases).NotNull().WithMessage("A purchase is null; remove the entry.").ChildRules(purchase =>
         {
             purchase.RuleFor(p => p.OrderId).NotEmpty().WithMessage("OrderId is empty; give every purchase its order id.");
             purchase.RuleFor(p => p.Amount).GreaterThanOrEqualTo(0).WithMessage("Amount is negative; record refunds as separate events, not negative purchases.");
-        });
+            purchase.RuleFor(p => p.Items).Must(items => !items.IsDefault).WithMessage("Items is not initialized; set it to [] when the purchase has no lines.");
+            purchase.When(p => !p.Items.IsDefault, () => purchase.RuleForEach(p => p.Items).NotNull().WithMessage("A purchase item is null; remove the entry."));
+        }));
     }
+
+    private void NotDefault<T>(System.Linq.Expressions.Expression<Func<Customer, ImmutableArray<T>>> list, string name) =>
+        RuleFor(list).Must(a => !a.IsDefault).WithMessage($"{name} is not initialized; set it to [] when there is none.");
 
     /// <summary>Returns whether a text is a well-formed e-mail address.</summary>
     /// <param name="address">The text.</param>

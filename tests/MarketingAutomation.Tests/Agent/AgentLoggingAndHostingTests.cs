@@ -81,11 +81,11 @@ public sealed class AgentLoggingAndHostingTests
     {
         await using var t = TestAgent.Create(b => b.AddGoal(new ProbeGoal()), o => o.PollInterval = TimeSpan.FromMilliseconds(20));
         await t.ImportAsync(WithEmail("c-1"));
-        Assert.Contains(t.Agent, t.Services.GetServices<IHostedService>());
+        var hosted = Assert.Single(t.Services.GetServices<IHostedService>());
 
-        await t.Agent.StartAsync(Ct);
+        await hosted.StartAsync(Ct);
         await WaitUntilSentAsync(t).WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        await t.Agent.StopAsync(Ct);
+        await hosted.StopAsync(Ct);
 
         var send = Assert.Single(t.Email.Sends);
         Assert.Equal("c-1", send.Message.CustomerId);
