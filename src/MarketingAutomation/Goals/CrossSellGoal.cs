@@ -56,17 +56,25 @@ public sealed class CrossSellGoal : Goal
             return;
         }
 
+        // A rule fires only for a purchase inside the lookback window (at + Lookback >= now, that is at >= windowStart), and "the
+        // suggestion was bought since" only looks at purchases at or after that one. So purchases before the window never change the
+        // outcome: skip them, and skip the customer at once when none is inside (most customers), without reading any purchase line.
+        var windowStart = now - Lookback;
+        if (!AnyPurchaseSince(purchases, windowStart))
+        {
+            return;
+        }
+
         var rules = Rules;
         for (var r = 0; r < rules.Length; r++)
         {
             var rule = rules[r];
-            var boughtAt = LastBought(purchases, rule.WhenBought);
-            if (boughtAt is not { } at || now > at + Lookback)
+            if (LastBoughtSince(purchases, rule.WhenBought, windowStart) is not { } at)
             {
                 continue;
             }
 
-            var suggestedBought = LastBought(purchases, rule.Suggest);
+            var suggestedBought = LastBoughtSince(purchases, rule.Suggest, windowStart);
             if (suggestedBought is { } s && s >= at)
             {
                 continue;
@@ -103,23 +111,46 @@ public sealed class CrossSellGoal : Goal
         return false;
     }
 
-    private static Instant? LastBought(ImmutableArray<Purchase> purchases, string skuOrCategory)
+    private static bool AnyPurchaseSince(ImmutableArray<Purchase> purchases, Instant since)
     {
-        Instant? last = null;
         for (var p = 0; p < purchases.Length; p++)
         {
-            var items = purchases[p].Items;
+            if (purchases[p].At >= since)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The newest purchase at or after <paramref name="since"/> with a line of the SKU or category, or null.</summary>
+    private static Instant? LastBoughtSince(ImmutableArray<Purchase> purchases, string skuOrCategory, Instant since)
+    {
+        var found = false;
+        var last = since;
+        for (var p = 0; p < purchases.Length; p++)
+        {
+            var purchase = purchases[p];
+            var at = purchase.At;
+            if (at < since || (found && at <= last))
+            {
+                continue;
+            }
+
+            var items = purchase.Items;
             for (var i = 0; i < items.Length; i++)
             {
-                if ((string.Equals(items[i].Sku, skuOrCategory, StringComparison.Ordinal) || string.Equals(items[i].Category, skuOrCategory, StringComparison.Ordinal))
-                    && (last is null || purchases[p].At > last.Value))
+                if (string.Equals(items[i].Sku, skuOrCategory, StringComparison.Ordinal) || string.Equals(items[i].Category, skuOrCategory, StringComparison.Ordinal))
                 {
-                    last = purchases[p].At;
+                    found = true;
+                    last = at;
+                    break;
                 }
             }
         }
 
-        return last;
+        return found ? last : null;
     }
 
     /// <inheritdoc />

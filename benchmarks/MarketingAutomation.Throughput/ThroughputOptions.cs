@@ -1,0 +1,186 @@
+using System.Globalization;
+
+namespace MarketingAutomation.Benchmarking;
+
+/// <summary>The command line of the throughput console (plain parsing: <c>--flag value</c> or <c>--flag=value</c>).</summary>
+internal sealed class ThroughputOptions
+{
+    public const string Usage = """
+        MarketingAutomation throughput benchmark: decides for a realistic in-memory population with DecisionEngine.DecideParallel.
+
+        Usage: dotnet run -c Release --project benchmarks/MarketingAutomation.Throughput -- [options]
+
+        Options:
+          --customers N    customers in the population (default 1000000; 1 to 50000000; '_' or ',' allowed as separators)
+          --goals N        built-in goals, 1 to 5, taken in this order: welcome, win-back, cross-sell, renewal-reminder,
+                           vip-recommendation (default 5)
+          --policies N     rules, 0 to 10: consent, open-support-issue, then frequency caps 1/1d email, 1/7d sms, 3/30d push,
+                           2/7d all, 4/30d all, 1/12h all, 2/7d email, 8/30d all incl. transactional (default 10)
+          --channels N     recording channels, 1 to 3: email, sms, push (default 3)
+          --strategy S     decision strategy: goal-priority (default goal-priority; the only built-in one)
+          --rounds R       measured rounds after one warm-up round, 1 to 1000 (default 5)
+          --threads T      threads deciding in parallel, 1 to 1024 (default: the number of logical cores)
+          --seed S         seed of the population (default 42)
+          --help           show this help
+
+        The last line of the output is '<N> decisions/s' with N the median of the measured rounds.
+        """;
+
+    public int Customers { get; private set; } = 1_000_000;
+
+    public int Goals { get; private set; } = BenchmarkPipeline.MaxGoals;
+
+    public int Policies { get; private set; } = BenchmarkPipeline.MaxPolicies;
+
+    public int Channels { get; private set; } = BenchmarkPipeline.MaxChannels;
+
+    public string Strategy { get; private set; } = "goal-priority";
+
+    public int Rounds { get; private set; } = 5;
+
+    public int Threads { get; private set; } = Environment.ProcessorCount;
+
+    public int Seed { get; private set; } = 42;
+
+    public bool Help { get; private set; }
+
+    /// <summary>Parses the command line.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="options">The options, when valid.</param>
+    /// <param name="error">A message naming the flag at fault, when not.</param>
+    /// <returns>Whether the command line is valid.</returns>
+    public static bool TryParse(string[] args, out ThroughputOptions options, out string? error)
+    {
+        options = new ThroughputOptions();
+        error = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg is "--help" or "-h" or "-?" or "/?")
+            {
+                options.Help = true;
+                continue;
+            }
+
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                error = $"unexpected argument '{arg}': options start with '--' (see --help).";
+                return false;
+            }
+
+            var name = arg;
+            string? value = null;
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                name = arg[..eq];
+                value = arg[(eq + 1)..];
+            }
+            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                value = args[++i];
+            }
+
+            switch (name)
+            {
+                case "--customers":
+                    if (!TryInt(name, value, 1, 50_000_000, out var customers, out error))
+                    {
+                        return false;
+                    }
+
+                    options.Customers = customers;
+                    break;
+                case "--goals":
+                    if (!TryInt(name, value, 1, BenchmarkPipeline.MaxGoals, out var goals, out error))
+                    {
+                        return false;
+                    }
+
+                    options.Goals = goals;
+                    break;
+                case "--policies":
+                    if (!TryInt(name, value, 0, BenchmarkPipeline.MaxPolicies, out var policies, out error))
+                    {
+                        return false;
+                    }
+
+                    options.Policies = policies;
+                    break;
+                case "--channels":
+                    if (!TryInt(name, value, 1, BenchmarkPipeline.MaxChannels, out var channels, out error))
+                    {
+                        return false;
+                    }
+
+                    options.Channels = channels;
+                    break;
+                case "--rounds":
+                    if (!TryInt(name, value, 1, 1000, out var rounds, out error))
+                    {
+                        return false;
+                    }
+
+                    options.Rounds = rounds;
+                    break;
+                case "--threads":
+                    if (!TryInt(name, value, 1, 1024, out var threads, out error))
+                    {
+                        return false;
+                    }
+
+                    options.Threads = threads;
+                    break;
+                case "--seed":
+                    if (!TryInt(name, value, int.MinValue, int.MaxValue, out var seed, out error))
+                    {
+                        return false;
+                    }
+
+                    options.Seed = seed;
+                    break;
+                case "--strategy":
+                    if (value is null)
+                    {
+                        error = "--strategy needs a value: goal-priority.";
+                        return false;
+                    }
+
+                    if (!string.Equals(value, "goal-priority", StringComparison.OrdinalIgnoreCase))
+                    {
+                        error = $"--strategy '{value}' is not known: the only built-in strategy is goal-priority.";
+                        return false;
+                    }
+
+                    options.Strategy = "goal-priority";
+                    break;
+                default:
+                    error = $"unknown option '{name}' (see --help for the options).";
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryInt(string name, string? value, int min, int max, out int result, out string? error)
+    {
+        var range = min == int.MinValue ? "an integer" : string.Create(CultureInfo.InvariantCulture, $"an integer from {min} to {max}");
+        if (value is null)
+        {
+            result = 0;
+            error = $"{name} needs a value: {range}.";
+            return false;
+        }
+
+        var digits = value.Replace("_", string.Empty, StringComparison.Ordinal).Replace(",", string.Empty, StringComparison.Ordinal);
+        if (!int.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result) || result < min || result > max)
+        {
+            error = $"{name} must be {range} (got '{value}').";
+            return false;
+        }
+
+        error = null;
+        return true;
+    }
+}
