@@ -70,6 +70,7 @@ foreach (var error in import.Errors)
 
 var random = new Random(options.Seed);
 var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
+var heldBy = new Dictionary<string, int>(StringComparer.Ordinal);
 int evaluated = 0, nextSignUp = 0, approved = 0, rejected = 0, opens = 0, clicks = 0, purchases = 0;
 var seen = new HashSet<string>(StringComparer.Ordinal);
 for (var hour = 0; hour < options.Days * 24; hour++)
@@ -92,6 +93,11 @@ for (var hour = 0; hour < options.Days * 24; hour++)
     foreach (var (reason, count) in tick.Decide.ByReason)
     {
         reasons[reason] = reasons.GetValueOrDefault(reason) + count;
+    }
+
+    foreach (var (rule, count) in tick.Decide.HeldByRule)
+    {
+        heldBy[rule] = heldBy.GetValueOrDefault(rule) + count;
     }
 
     // Simulated customers answer the messages that went out this hour.
@@ -160,10 +166,17 @@ foreach (var group in outbox.GroupBy(o => (o.Message.GoalId, o.Message.Channel))
 }
 
 Console.WriteLine();
-Console.WriteLine("Decisions by reason code (no action, held by rules, sent, reviewed):");
+Console.WriteLine("Decisions by reason code:");
 foreach (var (reason, count) in reasons.OrderByDescending(r => r.Value))
 {
     Console.WriteLine($"  {reason,-24} {count,7}");
+}
+
+Console.WriteLine();
+Console.WriteLine("Messages held by rules (rule: reason code):");
+foreach (var (rule, count) in heldBy.OrderByDescending(r => r.Value))
+{
+    Console.WriteLine($"  {rule,-36} {count,7}");
 }
 
 Console.WriteLine();

@@ -15,6 +15,9 @@ public readonly record struct DecideResult(int Evaluated, int Scheduled, int Hel
 {
     /// <summary>Gets how many decisions ended with each reason code (see <see cref="ReasonCodes"/>), all outcomes together.</summary>
     public ImmutableDictionary<string, int> ByReason { get; init; } = ImmutableDictionary<string, int>.Empty;
+
+    /// <summary>Gets, for customers whose every candidate a rule held, how many each rule held, keyed <c>rule: code</c> (for example <c>consent: NoConsent</c>).</summary>
+    public ImmutableDictionary<string, int> HeldByRule { get; init; } = ImmutableDictionary<string, int>.Empty;
 }
 
 /// <summary>What one agent tick did.</summary>
@@ -121,6 +124,7 @@ public sealed class MarketingAgent : BackgroundService
         var results = new DecisionResult[options.BatchSize];
         var schedules = new ScheduleUpdate[options.BatchSize];
         var counts = new Dictionary<(DecisionOutcome, string), int>();
+        var heldByRule = new Dictionary<(string Rule, string? Code), int>();
         int evaluated = 0, scheduled = 0, reviews = 0, noAction = 0, errors = 0, cancelled = 0;
         DueCursor? cursor = null;
         do
@@ -155,6 +159,11 @@ public sealed class MarketingAgent : BackgroundService
                     schedules[scheduleCount++] = new ScheduleUpdate(r.Customer.Id, r.NextEvaluationAt);
                     noAction++;
                     Count(counts, r.Outcome, r.ReasonCode);
+                    if (r.HeldByRule is { } rule)
+                    {
+                        heldByRule[(rule, r.HeldByCode)] = heldByRule.GetValueOrDefault((rule, r.HeldByCode)) + 1;
+                    }
+
                     continue;
                 }
 
@@ -204,7 +213,13 @@ public sealed class MarketingAgent : BackgroundService
             byReason[reason] = byReason.GetValueOrDefault(reason) + count;
         }
 
-        return new DecideResult(evaluated, scheduled, reviews, noAction, errors, cancelled) { ByReason = byReason.ToImmutable() };
+        var held = ImmutableDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
+        foreach (var ((rule, code), count) in heldByRule)
+        {
+            held[$"{rule}: {code}"] = count;
+        }
+
+        return new DecideResult(evaluated, scheduled, reviews, noAction, errors, cancelled) { ByReason = byReason.ToImmutable(), HeldByRule = held.ToImmutable() };
     }
 
     /// <summary>Dispatches every outbox row due at <paramref name="now"/> (no deciding).</summary>

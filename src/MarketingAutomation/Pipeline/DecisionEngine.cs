@@ -239,7 +239,9 @@ public sealed class DecisionEngine
         if (allowedCount == 0)
         {
             var code = earliestDefer != Instant.MaxValue ? ReasonCodes.AllCandidatesDeferred : ReasonCodes.AllCandidatesDenied;
-            return NoAction(scratch, customer, now, code, wake, explain);
+            var held = NoAction(scratch, customer, now, code, wake, explain);
+            var (rule, ruleCode) = FindHoldingRule(scratch);
+            return rule is null ? held : held with { HeldByRule = rule, HeldByCode = ruleCode };
         }
 
         // 4. Strategy: chooses among allowed candidates only.
@@ -271,6 +273,40 @@ public sealed class DecisionEngine
         var id = NewDecisionId(now);
         var trace = BuildTrace(scratch, customer, now, id, DecisionOutcome.NoAction, code, choice with { Index = -1 }, null, null, next);
         return new DecisionResult(customer, DecisionOutcome.NoAction, code, next, id, Candidate.NoAction, choice, default, null, trace);
+    }
+
+    /// <summary>The rule that held the highest-priority candidate: its first deny, or else its first deferral. No allocation.</summary>
+    private (string? Rule, string? Code) FindHoldingRule(DecisionScratch scratch)
+    {
+        var best = -1;
+        var bestPriority = int.MinValue;
+        for (var ci = 0; ci < scratch.CandidateCount; ci++)
+        {
+            var priority = scratch.Candidates[ci].Goal.Priority;
+            if (priority > bestPriority)
+            {
+                best = ci;
+                bestPriority = priority;
+            }
+        }
+
+        if (best < 0)
+        {
+            return (null, null);
+        }
+
+        var pc = _policies.Length;
+        var wanted = scratch.States[best] == DecisionScratch.StateDenied ? VerdictKind.Deny : VerdictKind.Defer;
+        for (var pi = 0; pi < pc; pi++)
+        {
+            var v = scratch.Verdicts[(best * pc) + pi];
+            if (v.Kind == wanted)
+            {
+                return (_policies[pi].Name, v.Code);
+            }
+        }
+
+        return (null, null);
     }
 
     private void ProposeFollowUps(DecisionScratch scratch, CustomerContext customer, Instant now)

@@ -60,4 +60,13 @@ public readonly struct DecisionResult
 
     /// <summary>Gets the trace: set for sends, errors, and every decision in explain mode.</summary>
     public DecisionTrace? Trace { get; }
+
+    /// <summary>
+    /// Gets, when every candidate was denied or deferred, the rule that held the most important one (highest goal priority): its name.
+    /// Null otherwise.
+    /// </summary>
+    public string? HeldByRule { get; init; }
+
+    /// <summary>Gets the reason code of <see cref="HeldByRule"/>'s verdict (for example <see cref="ReasonCodes.FrequencyCap"/>).</summary>
+    public string? HeldByCode { get; init; }
 }

@@ -178,6 +178,7 @@ public sealed class ExplainAndWhyTests
 
         Assert.Equal((1, 1), (tick.Decide.Evaluated, tick.Decide.NoAction));
         Assert.Equal(1, tick.Decide.ByReason[ReasonCodes.AllCandidatesDenied]);
+        Assert.Equal(1, tick.Decide.HeldByRule["consent: " + ReasonCodes.NoConsent]);
         Assert.Empty(await t.TracesAsync("c-1"));
     }
 }

@@ -173,6 +173,7 @@ public sealed class DecisionEngineTests
 
         Assert.Equal(DecisionOutcome.NoAction, result.Outcome);
         Assert.Equal(ReasonCodes.AllCandidatesDenied, result.ReasonCode);
+        Assert.Equal(("consent", ReasonCodes.NoConsent), (result.HeldByRule, result.HeldByCode));
         Assert.Null(result.Trace);
         Assert.Equal(Guid.Empty, result.DecisionId);
         Assert.Equal(Now + Duration.FromDays(1), result.NextEvaluationAt);
