@@ -145,7 +145,7 @@ public sealed class OutboxDispatcher
                 return OutboxStatus.Sent;
 
             case SendStatus.Rejected:
-                Log.MessageFailed(_logger, message.MessageId, channel.Name, OutboxStatus.Failed, row.Attempts, result.Reason);
+                LogFailure(message.MessageId, channel.Name, OutboxStatus.Failed, row.Attempts, result.Reason);
                 if (await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Failed, now) { Error = result.Reason }, cancellationToken).ConfigureAwait(false))
                 {
                     var rejected = new MessageEvent(message.MessageId + ":rejected", message.CustomerId, now, message.DecisionId, result.IsPermanent ? MessageEventKind.Bounced : MessageEventKind.Failed)
@@ -165,14 +165,30 @@ public sealed class OutboxDispatcher
                 return OutboxStatus.Pending;
 
             case SendStatus.Transient:
-                Log.MessageFailed(_logger, message.MessageId, channel.Name, OutboxStatus.Failed, row.Attempts, result.Reason);
+                LogFailure(message.MessageId, channel.Name, OutboxStatus.Failed, row.Attempts, result.Reason);
                 await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Failed, now) { Error = $"out of attempts: {result.Reason}" }, cancellationToken).ConfigureAwait(false);
                 return OutboxStatus.Failed;
 
             default:
-                Log.MessageOutcomeUnknown(_logger, message.MessageId, channel.Name, result.Reason);
+                Log.MessageOutcomeUnknown(_logger, message.MessageId, channel.Name);
+                LogReason(message.MessageId, result.Reason);
                 await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Unknown, now) { Error = result.Reason }, cancellationToken).ConfigureAwait(false);
                 return OutboxStatus.Unknown;
+        }
+    }
+
+    private void LogFailure(string messageId, string channel, OutboxStatus status, int attempt, string? reason)
+    {
+        Log.MessageFailed(_logger, messageId, channel, status, attempt);
+        LogReason(messageId, reason);
+    }
+
+    /// <summary>Provider reasons can quote the address ("550 user@example.com unknown"): Trace only, and only with sensitive data on.</summary>
+    private void LogReason(string messageId, string? reason)
+    {
+        if (_pipeline.Options.EnableSensitiveData)
+        {
+            Log.ProviderReasonSensitive(_logger, messageId, reason);
         }
     }
 

@@ -29,12 +29,16 @@ internal static partial class Log
     public static partial void MessageSentSensitive(ILogger logger, string messageId, string recipient, string body);
 
     [LoggerMessage(EventId = 1012, EventName = "MessageFailed", Level = LogLevel.Warning,
-        Message = "Message {MessageId} on channel {Channel} failed ({Status}) after attempt {Attempt}: {Reason}")]
-    public static partial void MessageFailed(ILogger logger, string messageId, string channel, OutboxStatus status, int attempt, string? reason);
+        Message = "Message {MessageId} on channel {Channel} failed ({Status}) after attempt {Attempt}; the provider's reason is on the outbox row.")]
+    public static partial void MessageFailed(ILogger logger, string messageId, string channel, OutboxStatus status, int attempt);
 
     [LoggerMessage(EventId = 1013, EventName = "MessageOutcomeUnknown", Level = LogLevel.Warning,
-        Message = "Message {MessageId} on channel {Channel} has an unknown outcome ({Reason}); it is not retried and needs a lookup or review.")]
-    public static partial void MessageOutcomeUnknown(ILogger logger, string messageId, string channel, string? reason);
+        Message = "Message {MessageId} on channel {Channel} has an unknown outcome; it is not retried and needs a lookup or review (MarketingAgent.SettleUnknownAsync).")]
+    public static partial void MessageOutcomeUnknown(ILogger logger, string messageId, string channel);
+
+    [LoggerMessage(EventId = 1016, EventName = "ProviderReasonSensitive", Level = LogLevel.Trace,
+        Message = "Message {MessageId}: provider reason {Reason}")]
+    public static partial void ProviderReasonSensitive(ILogger logger, string messageId, string? reason);
 
     [LoggerMessage(EventId = 1014, EventName = "UnknownChannel", Level = LogLevel.Error,
         Message = "Outbox message {MessageId} names channel {Channel}, which is not registered; it is failed.")]

@@ -77,6 +77,29 @@ public sealed class AgentLoggingAndHostingTests
     }
 
     [Fact]
+    public async Task A_provider_reason_quoting_the_address_is_logged_only_at_trace_with_sensitive_data_on()
+    {
+        foreach (var sensitive in new[] { false, true })
+        {
+            await using var t = TestAgent.Create(
+                b => b.AddGoal(new ProbeGoal()),
+                o => o.EnableSensitiveData = sensitive,
+                services: s => s.AddLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddFakeLogging()));
+            t.Email.Behavior = (m, _) => SendResult.Rejected(permanent: true, $"550 5.1.1 <{m.Recipient}>: user unknown");
+            await t.ImportAsync(WithEmail("c-1"));
+
+            await t.RunAsync();
+
+            var records = t.Services.GetFakeLogCollector().GetSnapshot();
+            var failed = Assert.Single(records, r => r.Id.Id == 1012);
+            Assert.DoesNotContain("@example.com", failed.Message, StringComparison.Ordinal);
+            var quoting = records.Where(r => r.Message.Contains("@example.com", StringComparison.Ordinal)).ToList();
+            Assert.All(quoting, r => Assert.Equal(LogLevel.Trace, r.Level));
+            Assert.Equal(sensitive, quoting.Any(r => r.Id.Id == 1016));
+        }
+    }
+
+    [Fact]
     public async Task As_a_hosted_service_the_agent_ticks_on_its_own_and_stops_cleanly()
     {
         await using var t = TestAgent.Create(b => b.AddGoal(new ProbeGoal()), o => o.PollInterval = TimeSpan.FromMilliseconds(20));
