@@ -442,6 +442,28 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
         Assert.Equal(ConsentStatus.Granted, customer.ConsentFor(ChannelKind.Sms, MessagePurpose.Marketing)?.Status);
     }
 
+    /// <summary>An SMS reply with an opt-out keyword (TW-06, TC-03) revokes marketing SMS consent in the ledger, durably.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task An_sms_stop_reply_revokes_marketing_sms_consent()
+    {
+        var store = await NewStoreAsync();
+        await store.UpsertCustomersAsync([NewCustomer("cust-001")], T0, TestCancellationToken);
+
+        await store.AppendEventsAsync(
+            [
+                new MessageEvent("ev-reply-1", "cust-001", T0, Guid.NewGuid(), MessageEventKind.Replied) { Channel = ChannelKind.Sms, ReplyText = "thanks!" },
+                new MessageEvent("ev-reply-2", "cust-001", T0 + Duration.FromMinutes(1), Guid.NewGuid(), MessageEventKind.Replied) { Channel = ChannelKind.Sms, ReplyText = " Stop. " },
+            ],
+            TestCancellationToken);
+
+        var customer = (await store.GetCustomerAsync("cust-001", TestCancellationToken))!.Customer;
+        var sms = customer.ConsentFor(ChannelKind.Sms, MessagePurpose.Marketing);
+        Assert.Equal(ConsentStatus.Revoked, sms?.Status);
+        Assert.Equal(T0 + Duration.FromMinutes(1), sms?.RecordedAt);
+        Assert.Equal(ConsentStatus.Granted, customer.ConsentFor(ChannelKind.Email, MessagePurpose.Marketing)?.Status);
+    }
+
     /// <summary>A click on a message records the engagement on that message in the history.</summary>
     /// <returns>A task.</returns>
     [Fact]

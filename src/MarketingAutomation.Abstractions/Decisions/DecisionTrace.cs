@@ -33,6 +33,13 @@ public sealed record CandidateTrace(string GoalId, string VariantId, string Chan
 
     /// <summary>Gets the decision this candidate would follow up, if it is a follow-up.</summary>
     public Guid? FollowUpOf { get; init; }
+
+    /// <summary>
+    /// Gets what happened to the candidate: <see cref="ReasonCodes.Selected"/> for the chosen one; <see cref="ReasonCodes.CapBound"/>
+    /// for an allowed candidate of another goal that lost the slot (deferred to the next evaluation);
+    /// <see cref="ReasonCodes.AlternativeChannel"/> for the chosen goal's other channels; the first blocking verdict's code otherwise.
+    /// </summary>
+    public string? ReasonCode { get; init; }
 }
 
 /// <summary>
@@ -144,6 +151,11 @@ public sealed record DecisionTrace(Guid DecisionId, string CustomerId, Instant E
             }
 
             sb.Append(c.Allowed ? ": allowed" : ": blocked");
+            if (c.ReasonCode is not null && c.Allowed)
+            {
+                sb.Append(inv, $" ({c.ReasonCode})");
+            }
+
             if (c.Score is { } s)
             {
                 sb.Append(inv, $", score {s:0.###}");

@@ -109,6 +109,9 @@ public static class ReasonCodes
     /// <summary>Another goal won the only slot a cap leaves; this one waits.</summary>
     public const string CapBound = "CapBound";
 
+    /// <summary>The chosen goal's message goes on another channel; this channel is not used.</summary>
+    public const string AlternativeChannel = "AlternativeChannel";
+
     /// <summary>Outside the allowed sending hours in the recipient's local time.</summary>
     public const string QuietHours = "QuietHours";
 

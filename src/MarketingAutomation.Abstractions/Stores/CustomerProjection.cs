@@ -313,7 +313,7 @@ public static class CustomerProjection
         {
             case MessageEventKind.Opened when !m.IsMachineOpen:
             case MessageEventKind.Clicked:
-            case MessageEventKind.Replied:
+            case MessageEventKind.Replied when !(m.Channel == ChannelKind.Sms && OptOutKeywords.IsOptOut(m.ReplyText)):
                 messages = Engage(messages, m.DecisionId, m.OccurredAt);
                 break;
             case MessageEventKind.Bounced when m.IsHardBounce && m.Channel is { } kind:
@@ -322,6 +322,18 @@ public static class CustomerProjection
                 break;
             case MessageEventKind.Failed:
                 messages = SetStatus(messages, m.DecisionId, MessageStatus.Failed);
+                break;
+            case MessageEventKind.Replied when m.Channel == ChannelKind.Sms && OptOutKeywords.IsOptOut(m.ReplyText):
+                // TW-06 / TC-03: an opt-out keyword revokes marketing SMS consent, durably (not only while the event is recent).
+                messages = Engage(messages, m.DecisionId, m.OccurredAt);
+                customer = customer with
+                {
+                    Consents = customer.Consents.Add(new ConsentRecord(ChannelKind.Sms, MessagePurpose.Marketing, ConsentStatus.Revoked, ConsentBasis.None, m.OccurredAt)
+                    {
+                        Source = "sms-reply",
+                        Evidence = "opt-out keyword reply",
+                    }),
+                };
                 break;
             case MessageEventKind.Unsubscribed or MessageEventKind.Complained when m.Channel is { } kind:
                 var status = m.Kind == MessageEventKind.Complained ? "spam complaint" : "unsubscribed";

@@ -442,6 +442,22 @@ public sealed class DecisionEngine
         return cached;
     }
 
+    private string? FirstBlockingCode(DecisionScratch scratch, int candidateIndex)
+    {
+        var pc = _policies.Length;
+        var wanted = scratch.States[candidateIndex] == DecisionScratch.StateDenied ? VerdictKind.Deny : VerdictKind.Defer;
+        for (var pi = 0; pi < pc; pi++)
+        {
+            var v = scratch.Verdicts[(candidateIndex * pc) + pi];
+            if (v.Kind == wanted)
+            {
+                return v.Code;
+            }
+        }
+
+        return null;
+    }
+
     private DecisionTrace BuildTrace(
         DecisionScratch scratch, CustomerContext customer, Instant now, Guid id, DecisionOutcome outcome, string code, StrategyChoice choice, Instant? sendAt, string? timingReason, Instant next)
     {
@@ -450,10 +466,12 @@ public sealed class DecisionEngine
         var candidates = new CandidateTrace[count];
         var chosenIndex = -1;
         var allowedPos = 0;
+        var chosenGoal = choice.Index >= 0 && choice.Index < scratch.CandidateCount ? scratch.Allowed[choice.Index].Goal : null;
         for (var ci = 0; ci < count; ci++)
         {
             var c = scratch.Candidates[ci];
             var allowed = scratch.States[ci] == DecisionScratch.StateAllowed;
+            string? candidateCode;
             ImmutableArray<VerdictTrace> verdictTraces;
             if (allowed)
             {
@@ -481,9 +499,23 @@ public sealed class DecisionEngine
                 if (choice.Index == allowedPos)
                 {
                     chosenIndex = ci;
+                    candidateCode = ReasonCodes.Selected;
+                }
+                else if (chosenGoal is null)
+                {
+                    candidateCode = null;
+                }
+                else
+                {
+                    // One slot per evaluation: the chosen goal's message takes it; other goals wait for the next evaluation.
+                    candidateCode = ReferenceEquals(c.Goal, chosenGoal) ? ReasonCodes.AlternativeChannel : ReasonCodes.CapBound;
                 }
 
                 allowedPos++;
+            }
+            else
+            {
+                candidateCode = FirstBlockingCode(scratch, ci);
             }
 
             candidates[ci] = new CandidateTrace(c.Goal.Id, c.Variant.Id, c.Channel.Name, c.Offer?.Id, verdictTraces)
@@ -491,6 +523,7 @@ public sealed class DecisionEngine
                 Allowed = allowed,
                 Score = score,
                 FollowUpOf = c.FollowUpOf,
+                ReasonCode = candidateCode,
             };
         }
 

@@ -187,6 +187,24 @@ public sealed class MarketingPipeline
             }
         }
 
+        var ruleContext = new RuleValidationContext(goals, channels);
+        foreach (var rule in policies.Cast<object>().Concat(contentRules))
+        {
+            if (rule is IValidatableRule validatable)
+            {
+                try
+                {
+                    problems.AddRange(validatable.Validate(ruleContext));
+                }
+#pragma warning disable CA1031 // Configuration errors are collected and reported together.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    problems.Add($"Validating rule {rule.GetType().Name} failed: {ex.GetType().Name}: {ex.Message}");
+                }
+            }
+        }
+
         if (problems.Count > 0)
         {
             throw new MarketingAutomationConfigurationException(problems);

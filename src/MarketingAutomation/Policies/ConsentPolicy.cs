@@ -8,7 +8,15 @@ namespace MarketingAutomation;
 public sealed class ConsentPolicy : IPolicy
 {
     /// <inheritdoc />
-    public string Name => "consent";
+    public string Name => RequirePurchaseForSoftOptIn ? "consent-gdpr" : "consent";
+
+    /// <summary>
+    /// Gets a value indicating whether a soft opt-in basis (ePrivacy Art. 13(2), PECR reg. 22(3), reference GD-06) is valid only for a
+    /// customer who bought something: the contact details must come from a sale. Without a purchase the candidate is denied with
+    /// <see cref="ComplianceReasonCodes.SoftOptInWithoutPurchase"/>. <c>UseComplianceGdpr()</c> sets it.
+    /// </summary>
+    /// <value>The default value is false (any soft opt-in record counts).</value>
+    public bool RequirePurchaseForSoftOptIn { get; init; }
 
     /// <inheritdoc />
     public PolicyVerdict Evaluate(in PolicyContext context)
@@ -47,6 +55,13 @@ public sealed class ConsentPolicy : IPolicy
             return PolicyVerdict.Deny(ReasonCodes.NoConsent, "Marketing SMS requires prior express written consent.");
         }
 
+        if (record.Basis == ConsentBasis.SoftOptIn && RequirePurchaseForSoftOptIn && context.Customer.Customer.Purchases.IsDefaultOrEmpty)
+        {
+            return PolicyVerdict.Deny(
+                ComplianceReasonCodes.SoftOptInWithoutPurchase,
+                "Soft opt-in covers only existing customers whose details came from a sale; this customer has no purchase and no consent.");
+        }
+
         return PolicyVerdict.Allow;
     }
 }
@@ -57,17 +72,17 @@ public sealed class ConsentPolicy : IPolicy
 /// capped unless <see cref="IncludeTransactional"/> is set. When the cap binds, the candidate is deferred until the oldest message in the
 /// window rolls off. Several caps are AND-ed by adding several rules.
 /// </summary>
-public sealed class FrequencyCapPolicy : IPolicy
+public sealed class FrequencyCapPolicy : IPolicy, IValidatableRule
 {
     private readonly string _reason;
 
     /// <summary>Initializes a new instance of the <see cref="FrequencyCapPolicy"/> class.</summary>
-    /// <param name="maxMessages">The most messages in the window (1 or more).</param>
+    /// <param name="maxMessages">The most messages in the window (0 blocks the channel; reported at startup if a goal can only use it).</param>
     /// <param name="window">The rolling window (positive).</param>
     /// <param name="channel">The channel kind capped, or null for all channels together.</param>
     public FrequencyCapPolicy(int maxMessages, Duration window, ChannelKind? channel = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxMessages);
         if (window <= Duration.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(window), window, "The cap window must be positive, for example Duration.FromDays(7).");
@@ -95,6 +110,43 @@ public sealed class FrequencyCapPolicy : IPolicy
     /// <summary>Gets a value indicating whether transactional messages count and are capped too.</summary>
     public bool IncludeTransactional { get; init; }
 
+    /// <summary>
+    /// Gets a learned per-customer tolerance. It can only tighten the cap: the cap in force is <c>min(MaxMessages, learned)</c>.
+    /// </summary>
+    public ICapTolerance? Tolerance { get; init; }
+
+    /// <inheritdoc />
+    public IEnumerable<string> Validate(RuleValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (MaxMessages > 0)
+        {
+            yield break;
+        }
+
+        foreach (var goal in context.Goals)
+        {
+            if (goal.Purpose == MessagePurpose.Transactional && !IncludeTransactional)
+            {
+                continue;
+            }
+
+            var onlyCapped = true;
+            foreach (var channel in context.Channels)
+            {
+                if (goal.AllowsChannel(channel.Kind) && Channel is { } k && channel.Kind != k)
+                {
+                    onlyCapped = false;
+                }
+            }
+
+            if (onlyCapped)
+            {
+                yield return $"Rule '{Name}' allows 0 messages, but goal '{goal.Id}' can only use channels it caps, so the goal could never send: raise the cap or let the goal use another channel.";
+            }
+        }
+    }
+
     /// <inheritdoc />
     public PolicyVerdict Evaluate(in PolicyContext context)
     {
@@ -120,13 +172,24 @@ public sealed class FrequencyCapPolicy : IPolicy
             }
         }
 
-        if (count < MaxMessages)
+        var max = MaxMessages;
+        if (Tolerance?.MaxMessages(context.Customer, Window, Channel) is { } learned && learned < max)
+        {
+            max = Math.Max(0, learned); // learned tolerance only ever tightens
+        }
+
+        if (count < max)
         {
             return PolicyVerdict.Allow;
         }
 
-        // A slot frees when enough messages have rolled off: the (count - Max + 1)-th oldest counted message leaves the window.
-        var mustRollOff = count - MaxMessages + 1;
+        if (max == 0 || count == 0)
+        {
+            return PolicyVerdict.Deny(ReasonCodes.FrequencyCap, _reason);
+        }
+
+        // A slot frees when enough messages have rolled off: the (count - max + 1)-th oldest counted message leaves the window.
+        var mustRollOff = count - max + 1;
         var until = Instant.MaxValue;
         for (var i = 0; i < messages.Length; i++)
         {
@@ -204,6 +267,15 @@ public static class PolicyBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
     public static IMarketingAutomationBuilder AddConsentPolicy(this IMarketingAutomationBuilder builder) => builder.AddPolicy(new ConsentPolicy());
+
+    /// <summary>Adds a calendar-window cap in the customer's local time ("at most one e-mail per day": <c>AddCalendarCap(1, CalendarPeriod.Day, ChannelKind.Email)</c>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="maxMessages">The most messages per period.</param>
+    /// <param name="period">The period.</param>
+    /// <param name="channel">The channel kind capped, or null for all channels together.</param>
+    /// <returns>The builder.</returns>
+    public static IMarketingAutomationBuilder AddCalendarCap(this IMarketingAutomationBuilder builder, int maxMessages, CalendarPeriod period, ChannelKind? channel = null) =>
+        builder.AddPolicy(new CalendarCapPolicy(maxMessages, period, channel));
 
     /// <summary>Adds a rolling-window frequency cap ("never more than twice a week": <c>AddFrequencyCap(2, Duration.FromDays(7))</c>).</summary>
     /// <param name="builder">The builder.</param>

@@ -175,7 +175,7 @@ public sealed class ExplainModeTests
         Assert.Contains("goal welcome: proposed 1 variant(s)", text, StringComparison.Ordinal);
         Assert.Contains("goal win-back: not triggered, next possible at 2026-02-14T09:00:00Z", text, StringComparison.Ordinal);
         Assert.Contains("goal vip-recommendation: not triggered", text, StringComparison.Ordinal);
-        Assert.Contains("* candidate welcome/welcome-1 via email: allowed, score 3", text, StringComparison.Ordinal);
+        Assert.Contains("* candidate welcome/welcome-1 via email: allowed (Selected), score 3", text, StringComparison.Ordinal);
         Assert.Contains("candidate welcome/welcome-1 via sms: blocked", text, StringComparison.Ordinal);
         Assert.Contains("consent: Deny NoConsent - Marketing SMS requires prior express written consent.", text, StringComparison.Ordinal);
         Assert.Contains("frequency-cap:1/1d:sms: Defer FrequencyCap", text, StringComparison.Ordinal);

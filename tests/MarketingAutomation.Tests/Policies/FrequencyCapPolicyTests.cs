@@ -21,7 +21,7 @@ public sealed class FrequencyCapPolicyTests
     [Fact]
     public void Constructor_InvalidArguments_Throw()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new FrequencyCapPolicy(0, Duration.FromDays(7)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FrequencyCapPolicy(-1, Duration.FromDays(7)));
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new FrequencyCapPolicy(1, Duration.Zero));
         Assert.Contains("Duration.FromDays(7)", ex.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => new FrequencyCapPolicy(1, Duration.FromHours(-1)));
