@@ -97,13 +97,7 @@ public sealed class CalendarCapPolicy : IPolicy, IValidatableRule
     /// <inheritdoc />
     public PolicyVerdict Evaluate(in PolicyContext context)
     {
-        var candidate = context.Candidate;
-        if (Channel is { } kind && candidate.Channel.Kind != kind)
-        {
-            return PolicyVerdict.Allow;
-        }
-
-        if (!IncludeTransactional && candidate.Purpose == MessagePurpose.Transactional)
+        if (!FrequencyCapPolicy.Caps(context.Candidate, Channel, IncludeTransactional))
         {
             return PolicyVerdict.Allow;
         }

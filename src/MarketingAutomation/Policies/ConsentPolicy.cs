@@ -150,13 +150,7 @@ public sealed class FrequencyCapPolicy : IPolicy, IValidatableRule
     /// <inheritdoc />
     public PolicyVerdict Evaluate(in PolicyContext context)
     {
-        var candidate = context.Candidate;
-        if (Channel is { } kind && candidate.Channel.Kind != kind)
-        {
-            return PolicyVerdict.Allow;
-        }
-
-        if (!IncludeTransactional && candidate.Purpose == MessagePurpose.Transactional)
+        if (!FrequencyCapPolicy.Caps(context.Candidate, Channel, IncludeTransactional))
         {
             return PolicyVerdict.Allow;
         }
@@ -216,6 +210,10 @@ public sealed class FrequencyCapPolicy : IPolicy, IValidatableRule
 
         return PolicyVerdict.DeferUntil(until + Window, ReasonCodes.FrequencyCap, _reason);
     }
+
+    /// <summary>Whether a cap on <paramref name="channel"/> (null: all) applies to a candidate; transactional ones only when included.</summary>
+    internal static bool Caps(in Candidate candidate, ChannelKind? channel, bool includeTransactional) =>
+        (channel is not { } kind || candidate.Channel.Kind == kind) && (includeTransactional || candidate.Purpose != MessagePurpose.Transactional);
 
     private bool Counts(MessageRecord m, Instant since) =>
         m.ScheduledAt > since && m.CountsTowardCaps && (Channel is not { } k || m.Kind == k)
