@@ -290,23 +290,24 @@ public sealed class DecisionEngine
             }
         }
 
-        if (best < 0)
-        {
-            return (null, null);
-        }
+        var pi = best < 0 ? -1 : FirstBlockingPolicy(scratch, best);
+        return pi < 0 ? (null, null) : (_policies[pi].Name, scratch.Verdicts[(best * _policies.Length) + pi].Code);
+    }
 
+    /// <summary>The index of the rule that blocks a candidate: its first deny, or else its first deferral; -1 if none.</summary>
+    private int FirstBlockingPolicy(DecisionScratch scratch, int candidateIndex)
+    {
         var pc = _policies.Length;
-        var wanted = scratch.States[best] == DecisionScratch.StateDenied ? VerdictKind.Deny : VerdictKind.Defer;
+        var wanted = scratch.States[candidateIndex] == DecisionScratch.StateDenied ? VerdictKind.Deny : VerdictKind.Defer;
         for (var pi = 0; pi < pc; pi++)
         {
-            var v = scratch.Verdicts[(best * pc) + pi];
-            if (v.Kind == wanted)
+            if (scratch.Verdicts[(candidateIndex * pc) + pi].Kind == wanted)
             {
-                return (_policies[pi].Name, v.Code);
+                return pi;
             }
         }
 
-        return (null, null);
+        return -1;
     }
 
     private void ProposeFollowUps(DecisionScratch scratch, CustomerContext customer, Instant now)
@@ -444,18 +445,8 @@ public sealed class DecisionEngine
 
     private string? FirstBlockingCode(DecisionScratch scratch, int candidateIndex)
     {
-        var pc = _policies.Length;
-        var wanted = scratch.States[candidateIndex] == DecisionScratch.StateDenied ? VerdictKind.Deny : VerdictKind.Defer;
-        for (var pi = 0; pi < pc; pi++)
-        {
-            var v = scratch.Verdicts[(candidateIndex * pc) + pi];
-            if (v.Kind == wanted)
-            {
-                return v.Code;
-            }
-        }
-
-        return null;
+        var pi = FirstBlockingPolicy(scratch, candidateIndex);
+        return pi < 0 ? null : scratch.Verdicts[(candidateIndex * _policies.Length) + pi].Code;
     }
 
     private DecisionTrace BuildTrace(
