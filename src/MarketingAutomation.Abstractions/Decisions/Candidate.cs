@@ -19,6 +19,8 @@ public readonly struct Candidate : IEquatable<Candidate>
         Channel = channel;
         Contact = contact;
         FollowUpOf = followUpOf;
+        ChannelKind = channel?.Kind ?? default;
+        Purpose = goal?.Purpose ?? MessagePurpose.Marketing;
     }
 
     /// <summary>Gets the explicit "no action" candidate.</summary>
@@ -42,8 +44,14 @@ public readonly struct Candidate : IEquatable<Candidate>
     /// <summary>Gets the decision this candidate follows up, if any.</summary>
     public Guid? FollowUpOf { get; }
 
-    /// <summary>Gets the purpose (marketing or transactional), taken from the goal.</summary>
-    public MessagePurpose Purpose => Goal?.Purpose ?? MessagePurpose.Marketing;
+    /// <summary>Gets the purpose (marketing or transactional), taken from the goal when the candidate was created.</summary>
+    public MessagePurpose Purpose { get; }
+
+    /// <summary>
+    /// Gets the kind of <see cref="Channel"/>, read once when the candidate was created, so rules that test it on the hot path do not
+    /// call through the channel interface.
+    /// </summary>
+    public ChannelKind ChannelKind { get; }
 
     /// <summary>Gets the offer the variant carries, if any.</summary>
     public Offer? Offer => Variant?.Offer;

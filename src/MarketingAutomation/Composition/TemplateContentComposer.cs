@@ -15,11 +15,11 @@ public sealed class TemplateContentComposer : IContentComposer
         ArgumentNullException.ThrowIfNull(request);
         var candidate = request.Candidate;
         var variant = candidate.Variant;
-        var shortForm = candidate.Channel.Kind is ChannelKind.Sms or ChannelKind.Push;
+        var shortForm = candidate.ChannelKind is ChannelKind.Sms or ChannelKind.Push;
         var bodyTemplate = shortForm && variant.ShortBody is not null ? variant.ShortBody : variant.Body;
         var customer = request.Customer.Customer;
         var body = Render(bodyTemplate, customer, variant);
-        var subject = variant.Subject is null || !candidate.Channel.Capabilities.SupportsSubject && candidate.Channel.Kind != ChannelKind.Email && candidate.Channel.Kind != ChannelKind.Push
+        var subject = variant.Subject is null || !candidate.Channel.Capabilities.SupportsSubject && candidate.ChannelKind != ChannelKind.Email && candidate.ChannelKind != ChannelKind.Push
             ? null
             : Render(variant.Subject, customer, variant);
         return ValueTask.FromResult(new ComposedMessage(body) { Subject = subject, Language = variant.Language ?? customer.Language });

@@ -87,7 +87,7 @@ public sealed class GoalPriorityStrategy : IDecisionStrategy
 
     private double Value(in Candidate c)
     {
-        var kind = (int)c.Channel.Kind;
+        var kind = (int)c.ChannelKind;
         var channelWeight = kind < ChannelPreference.Length ? ChannelPreference[kind] : 1.0;
         return c.Goal.Value * c.Variant.Weight * channelWeight;
     }

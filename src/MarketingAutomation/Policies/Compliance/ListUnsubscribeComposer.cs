@@ -31,7 +31,7 @@ public sealed class ListUnsubscribeComposer : IContentComposer
     {
         ArgumentNullException.ThrowIfNull(request);
         var message = await _inner.ComposeAsync(request, cancellationToken).ConfigureAwait(false);
-        if (request.Candidate.Channel.Kind != ChannelKind.Email || request.Candidate.Purpose != MessagePurpose.Marketing)
+        if (request.Candidate.ChannelKind != ChannelKind.Email || request.Candidate.Purpose != MessagePurpose.Marketing)
         {
             return message;
         }

@@ -22,7 +22,7 @@ public sealed class ListUnsubscribeHeaderRule : IContentRule, IValidatableRule
     /// <inheritdoc />
     public PolicyVerdict Evaluate(in ContentRuleContext context)
     {
-        if (context.Candidate.Channel.Kind != ChannelKind.Email || context.Candidate.Purpose != MessagePurpose.Marketing)
+        if (context.Candidate.ChannelKind != ChannelKind.Email || context.Candidate.Purpose != MessagePurpose.Marketing)
         {
             return PolicyVerdict.Allow;
         }

@@ -14,7 +14,7 @@ public sealed class SmsRevocationPolicy : IPolicy, IValidatableRule
     public PolicyVerdict Evaluate(in PolicyContext context)
     {
         var candidate = context.Candidate;
-        if (candidate.Channel.Kind != ChannelKind.Sms || candidate.Purpose != MessagePurpose.Marketing)
+        if (candidate.ChannelKind != ChannelKind.Sms || candidate.Purpose != MessagePurpose.Marketing)
         {
             return PolicyVerdict.Allow;
         }

@@ -166,7 +166,7 @@ public sealed class StateRulePolicy : IPolicy, IValidatableRule
     public PolicyVerdict Evaluate(in PolicyContext context)
     {
         var candidate = context.Candidate;
-        if (candidate.Channel.Kind != ChannelKind.Sms || candidate.Purpose != MessagePurpose.Marketing || candidate.Contact is null
+        if (candidate.ChannelKind != ChannelKind.Sms || candidate.Purpose != MessagePurpose.Marketing || candidate.Contact is null
             || !IsPresumedInState(candidate.Contact.Address))
         {
             return PolicyVerdict.Allow;

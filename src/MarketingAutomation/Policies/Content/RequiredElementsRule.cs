@@ -152,7 +152,7 @@ public sealed class RequiredElementsRule : IContentRule, IValidatableRule
         }
 
         var body = ContentText.WithoutFormatCharacters(context.Message.Body ?? string.Empty);
-        return candidate.Channel.Kind switch
+        return candidate.ChannelKind switch
         {
             ChannelKind.Email when CheckEmail => CheckEmailBody(body),
             ChannelKind.Sms when CheckSms && IsFirstMarketingSms(context.Customer) => CheckFirstSms(body),

@@ -150,7 +150,7 @@ public sealed class SmsSegmentBudgetRule : IContentRule, IValidatableRule
     /// <inheritdoc />
     public PolicyVerdict Evaluate(in ContentRuleContext context)
     {
-        if (context.Candidate.Channel.Kind != ChannelKind.Sms)
+        if (context.Candidate.ChannelKind != ChannelKind.Sms)
         {
             return PolicyVerdict.Allow;
         }

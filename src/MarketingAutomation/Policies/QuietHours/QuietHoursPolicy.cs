@@ -140,7 +140,7 @@ public sealed class QuietHoursPolicy : IPolicy, IValidatableRule
     public PolicyVerdict Evaluate(in PolicyContext context)
     {
         var candidate = context.Candidate;
-        if (Channel is { } kind && candidate.Channel.Kind != kind)
+        if (Channel is { } kind && candidate.ChannelKind != kind)
         {
             return PolicyVerdict.Allow;
         }
@@ -148,6 +148,14 @@ public sealed class QuietHoursPolicy : IPolicy, IValidatableRule
         if (!ApplyToTransactional && candidate.Purpose == MessagePurpose.Transactional)
         {
             return PolicyVerdict.Allow;
+        }
+
+        var delay = candidate.Channel.Capabilities.MaxProviderQueueDelay;
+        if (context.Customer.Customer.TimeZone is { } known)
+        {
+            // The usual case: one known zone, no per-thread buffer needed.
+            return Window.IsEmpty ? PolicyVerdict.Deny(WindowTooShortCode, TooShortReason)
+                : Verdict(EarliestAllowed(Window, new ReadOnlySpan<DateTimeZone>(in known), context.Now, delay), context.Now);
         }
 
         var zones = t_zones ??= new DateTimeZone[8];
@@ -165,15 +173,13 @@ public sealed class QuietHoursPolicy : IPolicy, IValidatableRule
             return PolicyVerdict.Deny(WindowTooShortCode, TooShortReason);
         }
 
-        var delay = candidate.Channel.Capabilities.MaxProviderQueueDelay;
-        var earliest = EarliestAllowed(Window, zones.AsSpan(0, zoneCount), context.Now, delay);
-        if (earliest is not { } at)
-        {
-            return PolicyVerdict.Deny(WindowTooShortCode, TooShortReason);
-        }
-
-        return at <= context.Now ? PolicyVerdict.Allow : PolicyVerdict.DeferUntil(at, ReasonCodes.QuietHours, _reason);
+        return Verdict(EarliestAllowed(Window, zones.AsSpan(0, zoneCount), context.Now, delay), context.Now);
     }
+
+    private PolicyVerdict Verdict(Instant? earliest, Instant now) =>
+        earliest is not { } at ? PolicyVerdict.Deny(WindowTooShortCode, TooShortReason)
+        : at <= now ? PolicyVerdict.Allow
+        : PolicyVerdict.DeferUntil(at, ReasonCodes.QuietHours, _reason);
 
     /// <summary>
     /// The earliest instant t at or after <paramref name="now"/> (within <see cref="SearchHorizon"/>) such that [t, t + delay] lies inside
@@ -192,9 +198,9 @@ public sealed class QuietHoursPolicy : IPolicy, IValidatableRule
         var d = delay <= Duration.Zero ? 0L : CeilTicks(delay);
         var horizon = nowTicks + HorizonTicks;
         var dd = d + subTick;
-        if (FitsNowWithinOnePeriod(window, zones, nowTicks, dd))
+        if (WithinCurrentPeriods(window, zones, nowTicks, d, subTick, out var quick))
         {
-            return now;
+            return quick == nowTicks ? now : Instant.FromUnixTimeTicks(quick);
         }
 
         // Usually the answer lies within two days: map only that far first. The answer found on a shorter map is exact when its
@@ -262,7 +268,94 @@ public sealed class QuietHoursPolicy : IPolicy, IValidatableRule
     }
 
     /// <summary>
-    /// The common case in O(1) per zone: in every zone, [t, t + d] lies in one offset period, starts inside the window and ends before
+    /// The common case in O(1) per zone, without mapping intervals: in each zone, the earliest feasible start at or after now is either
+    /// now or the next start of the window in the zone's current offset, provided that offset period lasts past that start plus the
+    /// delay (inside one period local time is instant + offset exactly, so no earlier start can fit). The latest of these starts is
+    /// then the answer when it fits in every zone (checked; always so for one zone). False means "not proven here": the caller maps
+    /// the intervals.
+    /// </summary>
+    private static bool WithinCurrentPeriods(SendWindow window, ReadOnlySpan<DateTimeZone> zones, long nowTicks, long d, long subTick, out long t)
+    {
+        const long Day = NodaConstants.TicksPerDay;
+        var start = window.Start.TickOfDay;
+        var end = window.End.TickOfDay;
+        var length = start < end ? end - start : Day - start + end;
+        var dd = d + subTick;
+        t = nowTicks;
+        var allNow = true;
+        for (var z = 0; z < zones.Length; z++)
+        {
+            var period = zones[z].GetZoneInterval(Instant.FromUnixTimeTicks(nowTicks));
+            var offset = period.WallOffset.Ticks;
+            var local = nowTicks + offset;
+            var timeOfDay = local - (FloorDiv(local, Day) * Day);
+            long earliest;
+            long needed;
+            if (FitsAt(start, end, timeOfDay, dd))
+            {
+                earliest = nowTicks;
+                needed = nowTicks + dd;
+            }
+            else
+            {
+                if (d >= length)
+                {
+                    return false;
+                }
+
+                allNow = false;
+                earliest = (timeOfDay < start ? nowTicks - timeOfDay + start : nowTicks - timeOfDay + Day + start);
+                needed = earliest + d;
+            }
+
+            if (period.HasEnd && period.End.ToUnixTimeTicks() <= needed)
+            {
+                return false;
+            }
+
+            t = Math.Max(t, earliest);
+        }
+
+        if (allNow)
+        {
+            return true;
+        }
+
+        return zones.Length == 1 || FitsNowWithinOnePeriod(window, zones, t, d);
+    }
+
+    /// <summary>Whether a start at <paramref name="timeOfDay"/> lies in the window and ends (after <paramref name="d"/>) before the occurrence closes.</summary>
+    private static bool FitsAt(long start, long end, long timeOfDay, long d)
+    {
+        const long Day = NodaConstants.TicksPerDay;
+        long occurrenceEnd;
+        if (start < end)
+        {
+            if (timeOfDay < start || timeOfDay >= end)
+            {
+                return false;
+            }
+
+            occurrenceEnd = end;
+        }
+        else if (timeOfDay >= start)
+        {
+            occurrenceEnd = Day + end;
+        }
+        else if (timeOfDay < end)
+        {
+            occurrenceEnd = end;
+        }
+        else
+        {
+            return false;
+        }
+
+        return timeOfDay + d < occurrenceEnd;
+    }
+
+    /// <summary>
+    /// In every zone, [t, t + d] lies in one offset period, starts inside the window and ends before
     /// the window occurrence it starts in closes. False means "not proven here", never "not allowed".
     /// </summary>
     private static bool FitsNowWithinOnePeriod(SendWindow window, ReadOnlySpan<DateTimeZone> zones, long t, long d)
@@ -279,31 +372,7 @@ public sealed class QuietHoursPolicy : IPolicy, IValidatableRule
             }
 
             var local = t + period.WallOffset.Ticks;
-            var timeOfDay = local - (FloorDiv(local, Day) * Day);
-            long occurrenceEnd;
-            if (start < end)
-            {
-                if (timeOfDay < start || timeOfDay >= end)
-                {
-                    return false;
-                }
-
-                occurrenceEnd = end;
-            }
-            else if (timeOfDay >= start)
-            {
-                occurrenceEnd = Day + end;
-            }
-            else if (timeOfDay < end)
-            {
-                occurrenceEnd = end;
-            }
-            else
-            {
-                return false;
-            }
-
-            if (timeOfDay + d >= occurrenceEnd)
+            if (!FitsAt(start, end, local - (FloorDiv(local, Day) * Day), d))
             {
                 return false;
             }
