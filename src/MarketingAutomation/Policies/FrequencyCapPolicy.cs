@@ -8,10 +8,6 @@ namespace MarketingAutomation;
 /// </summary>
 public sealed class FrequencyCapPolicy : IPolicy, IValidatableRule
 {
-    /// <summary>Bit i set: messages in <see cref="MessageStatus"/> i count (see <see cref="MessageRecord.CountsTowardCaps"/>).</summary>
-    private const uint CountingStatuses =
-        (1u << (int)MessageStatus.Pending) | (1u << (int)MessageStatus.Sent) | (1u << (int)MessageStatus.Unknown) | (1u << (int)MessageStatus.HeldForReview);
-
     private readonly string _reason;
 
     /// <summary>Initializes a new instance of the <see cref="FrequencyCapPolicy"/> class.</summary>
@@ -95,8 +91,8 @@ public sealed class FrequencyCapPolicy : IPolicy, IValidatableRule
 
         // The filters are bit masks, so a random history costs few mispredicted branches per message.
         var since = context.Now - Window;
-        var kindMask = Channel is { } capped ? 1u << (int)capped : uint.MaxValue;
-        var purposeMask = IncludeTransactional ? uint.MaxValue : 1u << (int)MessagePurpose.Marketing;
+        var kindMask = KindMask;
+        var purposeMask = PurposeMask;
         var count = 0;
         var oldest = Instant.MaxValue;
         var messages = context.Customer.Messages.AsSpan();
@@ -112,6 +108,22 @@ public sealed class FrequencyCapPolicy : IPolicy, IValidatableRule
             }
         }
 
+        return Conclude(in context, count, oldest);
+    }
+
+    /// <summary>Bit i set: messages in <see cref="MessageStatus"/> i count (see <see cref="MessageRecord.CountsTowardCaps"/>).</summary>
+    private const uint CountingStatuses =
+        (1u << (int)MessageStatus.Pending) | (1u << (int)MessageStatus.Sent) | (1u << (int)MessageStatus.Unknown) | (1u << (int)MessageStatus.HeldForReview);
+
+    /// <summary>Gets bit k set when messages of <see cref="ChannelKind"/> k count toward this cap.</summary>
+    private uint KindMask => Channel is { } capped ? 1u << (int)capped : uint.MaxValue;
+
+    /// <summary>Gets bit p set when messages of <see cref="MessagePurpose"/> p count toward this cap.</summary>
+    private uint PurposeMask => IncludeTransactional ? uint.MaxValue : 1u << (int)MessagePurpose.Marketing;
+
+    /// <summary>The verdict once the counted messages in the window are known (<paramref name="count"/> of them, the oldest at <paramref name="oldest"/>).</summary>
+    private PolicyVerdict Conclude(in PolicyContext context, int count, Instant oldest)
+    {
         var max = MaxMessages;
         if (Tolerance?.MaxMessages(context.Customer, Window, Channel) is { } learned && learned < max)
         {
@@ -136,6 +148,8 @@ public sealed class FrequencyCapPolicy : IPolicy, IValidatableRule
             return PolicyVerdict.DeferUntil(oldest + Window, ReasonCodes.FrequencyCap, _reason);
         }
 
+        var since = context.Now - Window;
+        var messages = context.Customer.Messages.AsSpan();
         var until = Instant.MaxValue;
         for (var i = 0; i < messages.Length; i++)
         {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MarketingAutomation;
 
 /// <summary>
@@ -20,7 +22,11 @@ namespace MarketingAutomation;
 /// every candidate it applies to is denied. Transactional messages are exempt unless <see cref="ApplyToTransactional"/> is set.
 /// Several windows (federal and state rules) are AND-ed by adding several policies: every rule must allow.
 /// </para>
-/// <para>Evaluation allocates nothing once the recipient's phone numbers are cached; it uses per-thread buffers that grow once.</para>
+/// <para>
+/// Evaluation allocates nothing once the recipient's phone numbers are cached; it uses per-thread buffers that grow once. For a
+/// recipient with a known zone the answer depends only on (window, zone, instant, queue delay), so it is memoised in a small
+/// per-thread table: within one tick the customers of a zone cost one look-up each.
+/// </para>
 /// </remarks>
 public sealed class QuietHoursPolicy : IPolicy, IValidatableRule
 {
@@ -37,6 +43,11 @@ public sealed class QuietHoursPolicy : IPolicy, IValidatableRule
     private const string TooShortReason = "No instant in the next 8 days lets the whole delivery interval (send + the channel's max provider queue delay) fit inside the sending window in every zone the recipient may be in.";
 
     private static readonly long HorizonTicks = SearchHorizon.BclCompatibleTicks;
+
+    private const int KnownZoneSlots = 64;
+
+    [ThreadStatic]
+    private static KnownZoneEntry[]? t_known;
 
     [ThreadStatic]
     private static DateTimeZone[]? t_zones;
@@ -153,9 +164,9 @@ public sealed class QuietHoursPolicy : IPolicy, IValidatableRule
         var delay = candidate.Channel.Capabilities.MaxProviderQueueDelay;
         if (context.Customer.Customer.TimeZone is { } known)
         {
-            // The usual case: one known zone, no per-thread buffer needed.
-            return Window.IsEmpty ? PolicyVerdict.Deny(WindowTooShortCode, TooShortReason)
-                : Verdict(EarliestAllowed(Window, new ReadOnlySpan<DateTimeZone>(in known), context.Now, delay), context.Now);
+            // The usual case: one known zone. The answer depends only on (window, zone, now, delay), and within one tick thousands
+            // of customers share a zone and the instant, so it is memoised per thread.
+            return Window.IsEmpty ? PolicyVerdict.Deny(WindowTooShortCode, TooShortReason) : Verdict(EarliestForKnownZone(known, context.Now, delay), context.Now);
         }
 
         var zones = t_zones ??= new DateTimeZone[8];
@@ -174,6 +185,22 @@ public sealed class QuietHoursPolicy : IPolicy, IValidatableRule
         }
 
         return Verdict(EarliestAllowed(Window, zones.AsSpan(0, zoneCount), context.Now, delay), context.Now);
+    }
+
+    /// <summary><see cref="EarliestAllowed"/> for one zone, through a small per-thread cache keyed by (rule, zone, now, delay).</summary>
+    private Instant? EarliestForKnownZone(DateTimeZone zone, Instant now, Duration delay)
+    {
+        var cache = t_known ??= new KnownZoneEntry[KnownZoneSlots];
+        var slot = (RuntimeHelpers.GetHashCode(zone) ^ RuntimeHelpers.GetHashCode(this)) & (KnownZoneSlots - 1);
+        ref var entry = ref cache[slot];
+        if (ReferenceEquals(entry.Zone, zone) && ReferenceEquals(entry.Rule, this) && entry.Now == now && entry.Delay == delay)
+        {
+            return entry.Result;
+        }
+
+        var result = EarliestAllowed(Window, new ReadOnlySpan<DateTimeZone>(in zone), now, delay);
+        entry = new KnownZoneEntry(this, zone, now, delay, result);
+        return result;
     }
 
     private PolicyVerdict Verdict(Instant? earliest, Instant now) =>
@@ -465,6 +492,9 @@ public sealed class QuietHoursPolicy : IPolicy, IValidatableRule
         return (value % divisor != 0 && (value < 0) != (divisor < 0)) ? q - 1 : q;
     }
 }
+
+/// <summary>A memoised answer of <see cref="QuietHoursPolicy"/> for one known zone at one instant.</summary>
+internal readonly record struct KnownZoneEntry(QuietHoursPolicy Rule, DateTimeZone Zone, Instant Now, Duration Delay, Instant? Result);
 
 /// <summary>Builder shortcut for quiet hours.</summary>
 public static class QuietHoursBuilderExtensions
