@@ -40,6 +40,7 @@ public sealed class MarketingAgent : BackgroundService
     private readonly OutboxDispatcher _dispatcher;
     private readonly CustomerImporter _importer;
     private readonly ILogger _logger;
+    private readonly IDecisionLog[] _decisionLogs;
     private readonly SemaphoreSlim _tickLock = new(1, 1);
 
     /// <summary>Initializes a new instance of the <see cref="MarketingAgent"/> class.</summary>
@@ -50,6 +51,7 @@ public sealed class MarketingAgent : BackgroundService
     /// <param name="reviews">The review service.</param>
     /// <param name="importer">The customer importer.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="decisionLogs">The logs that receive every decision with its propensity (see <see cref="IDecisionLog"/>).</param>
     public MarketingAgent(
         MarketingPipeline pipeline,
         DecisionEngine engine,
@@ -57,7 +59,8 @@ public sealed class MarketingAgent : BackgroundService
         FeedbackIngestor feedback,
         ReviewService reviews,
         CustomerImporter importer,
-        ILogger<MarketingAgent> logger)
+        ILogger<MarketingAgent> logger,
+        IEnumerable<IDecisionLog>? decisionLogs = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(engine);
@@ -74,6 +77,7 @@ public sealed class MarketingAgent : BackgroundService
         Reviews = reviews;
         _importer = importer;
         _logger = logger;
+        _decisionLogs = decisionLogs is null ? [] : [.. decisionLogs];
     }
 
     /// <summary>Gets the composed pipeline.</summary>
@@ -149,6 +153,8 @@ public sealed class MarketingAgent : BackgroundService
                 activity?.SetTag("marketing_automation.customers", n);
             }
 
+            RecordDecisions(results.AsSpan(0, n), now);
+
             var records = new List<DecisionRecord>();
             var scheduleCount = 0;
             for (var i = 0; i < n; i++)
@@ -220,6 +226,23 @@ public sealed class MarketingAgent : BackgroundService
         }
 
         return new DecideResult(evaluated, scheduled, reviews, noAction, errors, cancelled) { ByReason = byReason.ToImmutable(), HeldByRule = held.ToImmutable() };
+    }
+
+    private void RecordDecisions(ReadOnlySpan<DecisionResult> results, Instant now)
+    {
+        foreach (var log in _decisionLogs)
+        {
+            try
+            {
+                log.Record(results, now);
+            }
+#pragma warning disable CA1031 // A failing decision log must not stop the agent.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.DecisionLogFailed(_logger, log.GetType().Name, ex.GetType().Name);
+            }
+        }
     }
 
     /// <summary>Dispatches every outbox row due at <paramref name="now"/> (no deciding).</summary>

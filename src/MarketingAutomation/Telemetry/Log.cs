@@ -63,4 +63,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1040, EventName = "DecisionComposeFailed", Level = LogLevel.Warning,
         Message = "Composing decision {DecisionId} for customer {CustomerId} failed with {ExceptionType}; recorded on the trace.")]
     public static partial void DecisionComposeFailed(ILogger logger, Guid decisionId, string customerId, string exceptionType);
+
+    [LoggerMessage(EventId = 1041, EventName = "DecisionLogFailed", Level = LogLevel.Warning,
+        Message = "Decision log {Log} failed with {ExceptionType}; the batch goes on without it.")]
+    public static partial void DecisionLogFailed(ILogger logger, string log, string exceptionType);
 }
