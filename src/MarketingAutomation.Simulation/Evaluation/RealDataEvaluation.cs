@@ -28,12 +28,90 @@ public sealed record HillstromUpliftReport(int Rows, int TrainRows, int TestRows
     public double UpliftAt30ByGroup => Curve.UpliftAtK(0.3, UpliftAtKStrategy.ByGroup);
 }
 
-/// <summary>The Hillstrom evaluation: fixed-arm policies scored by IPS with empirical propensities, and the uplift report.</summary>
+/// <summary>uplift@30 % (overall) of the Hillstrom Womens-vs-No-e-mail two-model learner over several split seeds.</summary>
+/// <param name="Seeds">The split seeds.</param>
+/// <param name="UpliftAt30">uplift@30 % per seed, in seed order.</param>
+public sealed record HillstromUpliftSeeds(IReadOnlyList<int> Seeds, IReadOnlyList<double> UpliftAt30)
+{
+    /// <summary>Gets the mean over seeds.</summary>
+    public double Mean
+    {
+        get
+        {
+            var s = 0.0;
+            foreach (var v in UpliftAt30)
+            {
+                s += v;
+            }
+
+            return UpliftAt30.Count > 0 ? s / UpliftAt30.Count : double.NaN;
+        }
+    }
+
+    /// <summary>Gets the smallest value.</summary>
+    public double Min
+    {
+        get
+        {
+            var m = double.PositiveInfinity;
+            foreach (var v in UpliftAt30)
+            {
+                m = Math.Min(m, v);
+            }
+
+            return UpliftAt30.Count > 0 ? m : double.NaN;
+        }
+    }
+
+    /// <summary>Gets the largest value.</summary>
+    public double Max
+    {
+        get
+        {
+            var m = double.NegativeInfinity;
+            foreach (var v in UpliftAt30)
+            {
+                m = Math.Max(m, v);
+            }
+
+            return UpliftAt30.Count > 0 ? m : double.NaN;
+        }
+    }
+}
+
+/// <summary>Progressive replay (Li et al., 2011) of the three Hillstrom arms on the visit outcome, with references measured the same way.</summary>
+/// <param name="Learner">The contextual Thompson sampling learner.</param>
+/// <param name="Uniform">Uniform random choice.</param>
+/// <param name="FixedArms">"Always arm k" for Mens, Womens and No e-mail, in arm order.</param>
+public sealed record HillstromReplayReport(ReplaySummary Learner, ReplaySummary Uniform, IReadOnlyList<ReplaySummary> FixedArms)
+{
+    /// <summary>Gets the best fixed arm in hindsight (highest replay value).</summary>
+    public ReplaySummary BestFixed
+    {
+        get
+        {
+            var best = FixedArms[0];
+            foreach (var f in FixedArms)
+            {
+                if (f.Mean > best.Mean)
+                {
+                    best = f;
+                }
+            }
+
+            return best;
+        }
+    }
+}
+
+/// <summary>The Hillstrom evaluation: fixed-arm policies scored by IPS with empirical propensities, the uplift report, uplift over seeds and progressive replay.</summary>
 /// <param name="Path">The file read.</param>
 /// <param name="Rows">Rows read.</param>
 /// <param name="Arms">One result per arm policy.</param>
 /// <param name="Uplift">The Womens-vs-No-e-mail uplift report.</param>
-public sealed record HillstromReport(string Path, int Rows, IReadOnlyList<HillstromArmResult> Arms, HillstromUpliftReport Uplift)
+/// <param name="UpliftSeeds">uplift@30 % over split seeds 1..n.</param>
+/// <param name="Replay">Progressive replay of the three arms over seeds 1..n.</param>
+public sealed record HillstromReport(string Path, int Rows, IReadOnlyList<HillstromArmResult> Arms, HillstromUpliftReport Uplift, HillstromUpliftSeeds UpliftSeeds, HillstromReplayReport Replay)
 {
     /// <summary>Lines like <c>result dataset=hillstrom policy=mens-email ips=0.1828 ci=[0.1795,0.1861] ...</c>.</summary>
     /// <returns>The lines.</returns>
@@ -53,6 +131,16 @@ public sealed record HillstromReport(string Path, int Rows, IReadOnlyList<Hillst
         lines.Add(string.Create(
             inv,
             $"result dataset=hillstrom uplift=womens-vs-none model=two-model-logistic target=visit rows={u.Rows} train={u.TrainRows} test={u.TestRows} uplift@30%={u.UpliftAt30Overall:0.0000} uplift@30%_by_group={u.UpliftAt30ByGroup:0.0000} uplift@10%={u.Curve.UpliftAtK(0.1):0.0000} uplift@50%={u.Curve.UpliftAtK(0.5):0.0000} ate={u.AverageEffect:0.0000} qini={u.Curve.QiniCoefficient:0.0000} published_uplift@30%={HillstromUpliftReport.PublishedUpliftAt30:0.0000}"));
+        var us = UpliftSeeds;
+        lines.Add(string.Create(
+            inv,
+            $"result dataset=hillstrom uplift=womens-vs-none model=two-model-logistic target=visit seeds={us.Seeds.Count} uplift@30%_mean={us.Mean:0.0000} min={us.Min:0.0000} max={us.Max:0.0000} published_uplift@30%={HillstromUpliftReport.PublishedUpliftAt30:0.0000}"));
+        var p = Replay;
+        var best = p.BestFixed;
+        lines.Add(string.Create(
+            inv,
+            $"result dataset=hillstrom replay target=visit learner={p.Learner.Learner} seeds={p.Learner.Runs.Count} visit_rate={p.Learner.Mean:0.0000} min={p.Learner.Min:0.0000} max={p.Learner.Max:0.0000} sd={p.Learner.StandardDeviation:0.0000} matched={p.Learner.MeanMatchedRows:0} uniform={p.Uniform.Mean:0.0000} min={p.Uniform.Min:0.0000} max={p.Uniform.Max:0.0000} best_fixed={best.Learner} best_fixed_rate={best.Mean:0.0000}"));
+        lines.Add(string.Create(inv, $"result dataset=hillstrom uplift_at_30={us.Mean:0.0000} replay_visit_rate={p.Learner.Mean:0.0000}"));
         return lines;
     }
 }
@@ -117,6 +205,12 @@ public sealed record OpenBanditReport(
 /// </summary>
 public static class RealDataEvaluation
 {
+    /// <summary>
+    /// The bucket prior strength of the Hillstrom replay learner (500 pseudo-observations: buckets follow the global arm until
+    /// they hold a few hundred matched rows of that arm).
+    /// </summary>
+    public const double HillstromPriorStrength = 500;
+
     private static readonly string[] ArmPolicies = ["mens-email", "womens-email", "no-email"];
 
     /// <summary>
@@ -128,9 +222,11 @@ public static class RealDataEvaluation
     /// <param name="csvPath">Path of <c>hillstrom.csv</c>.</param>
     /// <param name="seed">Seed of the split and of the bootstrap.</param>
     /// <param name="resamples">Bootstrap resamples (default 1,000).</param>
+    /// <param name="seedCount">uplift@30 % and progressive replay are averaged over seeds 1..<paramref name="seedCount"/> (default 10).</param>
     /// <returns>The report.</returns>
-    public static HillstromReport EvaluateHillstrom(string csvPath, int seed, int resamples = 1000)
+    public static HillstromReport EvaluateHillstrom(string csvPath, int seed, int resamples = 1000, int seedCount = 10)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(seedCount, 1);
         var rows = HillstromLoader.Load(csvPath);
         if (rows.Count == 0)
         {
@@ -162,7 +258,49 @@ public static class RealDataEvaluation
             arms.Add(new HillstromArmResult(ArmPolicies[a], (HillstromArm)a, counts[a], counts[a] > 0 ? visits[a] / counts[a] : double.NaN, report));
         }
 
-        return new HillstromReport(csvPath, rows.Count, arms, HillstromUplift(rows, seed));
+        var seeds = new int[seedCount];
+        var upliftAt30 = new double[seedCount];
+        for (var i = 0; i < seedCount; i++)
+        {
+            seeds[i] = i + 1;
+        }
+
+        Parallel.For(0, seedCount, i => upliftAt30[i] = HillstromUplift(rows, seeds[i]).UpliftAt30Overall);
+        return new HillstromReport(csvPath, rows.Count, arms, HillstromUplift(rows, seed), new HillstromUpliftSeeds(seeds, upliftAt30), HillstromReplay(rows, seeds));
+    }
+
+    /// <summary>
+    /// Progressive replay of the three Hillstrom arms on the visit outcome (rows shuffled per seed; a learner sees a row's
+    /// outcome only when it chose the logged arm): the contextual Thompson sampling learner
+    /// (<see cref="ContextualThompsonLearner.HillstromBucket"/> contexts), uniform random and each fixed arm.
+    /// </summary>
+    /// <param name="rows">The Hillstrom rows (the arms were assigned uniformly at random).</param>
+    /// <param name="seeds">The replay seeds.</param>
+    /// <param name="priorStrength">
+    /// The learner's bucket prior strength: <see cref="HillstromPriorStrength"/> by default, null for empirical Bayes.
+    /// </param>
+    /// <returns>The report.</returns>
+    public static HillstromReplayReport HillstromReplay(IReadOnlyList<HillstromRow> rows, IReadOnlyList<int> seeds, double? priorStrength = HillstromPriorStrength)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(seeds);
+        var events = new ReplayEvent<int>[rows.Count];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var r = rows[i];
+            events[i] = new ReplayEvent<int>(ContextualThompsonLearner.HillstromBucket(r), (int)r.Segment, r.Visit ? 1 : 0);
+        }
+
+        var learner = ProgressiveReplay.Run("contextual-ts", events, () => new ContextualThompsonLearner(3, ContextualThompsonLearner.HillstromBucketCount, priorStrength), seeds);
+        var uniform = ProgressiveReplay.Run("uniform", events, () => ReplayLearners.Uniform<int>(3), seeds);
+        var fixedArms = new ReplaySummary[3];
+        for (var a = 0; a < 3; a++)
+        {
+            var arm = a;
+            fixedArms[a] = ProgressiveReplay.Run(ArmPolicies[a], events, () => ReplayLearners.Always<int>(arm), seeds);
+        }
+
+        return new HillstromReplayReport(learner, uniform, fixedArms);
     }
 
     /// <summary>
@@ -266,8 +404,16 @@ public static class RealDataEvaluation
         ];
     }
 
-    private static HillstromUpliftReport HillstromUplift(IReadOnlyList<HillstromRow> rows, int seed)
+    /// <summary>
+    /// The uplift report of Womens e-mail vs No e-mail on the visit outcome: Mens rows dropped, a seeded 50/50 split, the
+    /// two-model logistic learner fitted on the train half only and scored on the test half.
+    /// </summary>
+    /// <param name="rows">The Hillstrom rows.</param>
+    /// <param name="seed">Seed of the split.</param>
+    /// <returns>The report.</returns>
+    public static HillstromUpliftReport HillstromUplift(IReadOnlyList<HillstromRow> rows, int seed)
     {
+        ArgumentNullException.ThrowIfNull(rows);
         var kept = new List<HillstromRow>();
         foreach (var r in rows)
         {
