@@ -10,6 +10,12 @@ public sealed class FrequencyCapPolicy : IPolicy, IValidatableRule
 {
     private readonly string _reason;
 
+    /// <summary>Bit k set when messages of <see cref="ChannelKind"/> k count toward this cap.</summary>
+    private readonly uint _kindMask;
+
+    /// <summary>Bit p set when messages of <see cref="MessagePurpose"/> p count toward this cap.</summary>
+    private readonly uint _purposeMask = 1u << (int)MessagePurpose.Marketing;
+
     /// <summary>Initializes a new instance of the <see cref="FrequencyCapPolicy"/> class.</summary>
     /// <param name="maxMessages">The most messages in the window (0 blocks the channel; reported at startup if a goal can only use it).</param>
     /// <param name="window">The rolling window (positive).</param>
@@ -25,6 +31,7 @@ public sealed class FrequencyCapPolicy : IPolicy, IValidatableRule
         MaxMessages = maxMessages;
         Window = window;
         Channel = channel;
+        _kindMask = channel is { } capped ? 1u << (int)capped : uint.MaxValue;
         Name = $"frequency-cap:{maxMessages}/{FormatWindow(window)}{(channel is null ? string.Empty : ":" + channel.Value.ToString().ToLowerInvariant())}";
         _reason = $"At most {maxMessages} message(s) per {FormatWindow(window)}{(channel is null ? " across channels" : " on " + channel)}.";
     }
@@ -42,7 +49,15 @@ public sealed class FrequencyCapPolicy : IPolicy, IValidatableRule
     public ChannelKind? Channel { get; }
 
     /// <summary>Gets a value indicating whether transactional messages count and are capped too.</summary>
-    public bool IncludeTransactional { get; init; }
+    public bool IncludeTransactional
+    {
+        get;
+        init
+        {
+            field = value;
+            _purposeMask = value ? uint.MaxValue : 1u << (int)MessagePurpose.Marketing;
+        }
+    }
 
     /// <summary>
     /// Gets a learned per-customer tolerance. It can only tighten the cap: the cap in force is <c>min(MaxMessages, learned)</c>.
@@ -91,8 +106,8 @@ public sealed class FrequencyCapPolicy : IPolicy, IValidatableRule
 
         // The filters are bit masks, so a random history costs few mispredicted branches per message.
         var since = context.Now - Window;
-        var kindMask = KindMask;
-        var purposeMask = PurposeMask;
+        var kindMask = _kindMask;
+        var purposeMask = _purposeMask;
         var count = 0;
         var oldest = Instant.MaxValue;
         var messages = context.Customer.Messages.AsSpan();
@@ -115,11 +130,6 @@ public sealed class FrequencyCapPolicy : IPolicy, IValidatableRule
     private const uint CountingStatuses =
         (1u << (int)MessageStatus.Pending) | (1u << (int)MessageStatus.Sent) | (1u << (int)MessageStatus.Unknown) | (1u << (int)MessageStatus.HeldForReview);
 
-    /// <summary>Gets bit k set when messages of <see cref="ChannelKind"/> k count toward this cap.</summary>
-    private uint KindMask => Channel is { } capped ? 1u << (int)capped : uint.MaxValue;
-
-    /// <summary>Gets bit p set when messages of <see cref="MessagePurpose"/> p count toward this cap.</summary>
-    private uint PurposeMask => IncludeTransactional ? uint.MaxValue : 1u << (int)MessagePurpose.Marketing;
 
     /// <summary>The verdict once the counted messages in the window are known (<paramref name="count"/> of them, the oldest at <paramref name="oldest"/>).</summary>
     private PolicyVerdict Conclude(in PolicyContext context, int count, Instant oldest)
