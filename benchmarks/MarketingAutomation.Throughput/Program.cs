@@ -58,7 +58,7 @@ internal sealed class ThroughputRun(ThroughputOptions options)
 
         // 2. The real pipeline, composed as an application does.
         sw.Restart();
-        using var services = BenchmarkPipeline.CreateServices(options.Goals, options.Policies, options.Channels, options.Threads);
+        using var services = BenchmarkPipeline.CreateServices(options.Goals, options.Policies, options.Channels, options.Threads, adaptive: options.Strategy == "adaptive");
         var engine = services.GetRequiredService<DecisionEngine>();
         sw.Stop();
         Print($"pipeline: services.AddMarketingAutomation(...) composed and DecisionEngine resolved in {sw.Elapsed.TotalMilliseconds:0} ms ({engine.Pipeline.Goals.Length} goals, {engine.Pipeline.Policies.Length} policies, {engine.Pipeline.Channels.Length} channels, strategy {engine.Pipeline.Strategy.Name})");

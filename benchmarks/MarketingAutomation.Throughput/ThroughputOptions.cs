@@ -17,7 +17,8 @@ internal sealed class ThroughputOptions
           --policies N     rules, 0 to 10: consent, open-support-issue, then frequency caps 1/1d email, 1/7d sms, 3/30d push,
                            2/7d all, 4/30d all, 1/12h all, 2/7d email, 8/30d all incl. transactional (default 10)
           --channels N     recording channels, 1 to 3: email, sms, push (default 3)
-          --strategy S     decision strategy: goal-priority (default goal-priority; the only built-in one)
+          --strategy S     decision strategy: goal-priority or adaptive (the learning strategy with its send-time model;
+                           default goal-priority)
           --rounds R       measured rounds after one warm-up round, 1 to 1000 (default 5)
           --threads T      threads deciding in parallel, 1 to 1024 (default: the number of logical cores)
           --seed S         seed of the population (default 42)
@@ -142,17 +143,23 @@ internal sealed class ThroughputOptions
                 case "--strategy":
                     if (value is null)
                     {
-                        error = "--strategy needs a value: goal-priority.";
+                        error = "--strategy needs a value: goal-priority or adaptive.";
                         return false;
                     }
 
-                    if (!string.Equals(value, "goal-priority", StringComparison.OrdinalIgnoreCase))
+                    if (string.Equals(value, "goal-priority", StringComparison.OrdinalIgnoreCase))
                     {
-                        error = $"--strategy '{value}' is not known: the only built-in strategy is goal-priority.";
+                        options.Strategy = "goal-priority";
+                    }
+                    else if (string.Equals(value, "adaptive", StringComparison.OrdinalIgnoreCase))
+                    {
+                        options.Strategy = "adaptive";
+                    }
+                    else
+                    {
+                        error = $"--strategy '{value}' is not known: use goal-priority or adaptive.";
                         return false;
                     }
-
-                    options.Strategy = "goal-priority";
                     break;
                 default:
                     error = $"unknown option '{name}' (see --help for the options).";

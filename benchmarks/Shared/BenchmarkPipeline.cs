@@ -50,8 +50,9 @@ internal static class BenchmarkPipeline
     /// <param name="policies">How many rules (0 to 10).</param>
     /// <param name="channels">How many channels (1 to 3).</param>
     /// <param name="threads">The engine's MaxDegreeOfParallelism option.</param>
+    /// <param name="adaptive">Use the learning strategy (<c>UseAdaptiveStrategy</c>) instead of the goal-priority one.</param>
     /// <returns>The service provider.</returns>
-    public static ServiceProvider CreateServices(int goals, int policies, int channels, int threads)
+    public static ServiceProvider CreateServices(int goals, int policies, int channels, int threads, bool adaptive = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(goals, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(goals, MaxGoals);
@@ -97,7 +98,15 @@ internal static class BenchmarkPipeline
             };
         }
 
-        builder.UseGoalPriorityStrategy();
+        if (adaptive)
+        {
+            builder.UseAdaptiveStrategy();
+        }
+        else
+        {
+            builder.UseGoalPriorityStrategy();
+        }
+
         return services.BuildServiceProvider();
     }
 }

@@ -324,6 +324,33 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
         Assert.Equal(T0 + Duration.FromHours(2), stored.NextEvaluationAt);
     }
 
+    /// <summary>Saving learned states replaces only the state: facts, history and schedule stay; unknown customers are skipped.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Saving_learned_states_replaces_only_the_state_and_skips_unknown_customers()
+    {
+        var store = await NewStoreAsync();
+        await store.UpsertCustomersAsync([NewCustomer("cust-001"), NewCustomer("cust-002")], T0, TestCancellationToken);
+        var send = SendDecision("cust-001", "msg-1", T0, T0, T0 + Duration.FromDays(1)) with { LearnedState = new byte[] { 1, 2, 3 } };
+        await store.CommitDecisionsAsync([send], TestCancellationToken);
+        var before = await store.GetCustomerAsync("cust-001", TestCancellationToken);
+
+        var saved = await store.SaveLearnedStatesAsync(
+            [new LearnedStateUpdate("cust-001", new byte[] { 9, 8, 7, 6 }), new LearnedStateUpdate("cust-404", new byte[] { 1 }), new LearnedStateUpdate("cust-002", new byte[] { 5 })],
+            TestCancellationToken);
+
+        Assert.Equal(2, saved);
+        var after = await store.GetCustomerAsync("cust-001", TestCancellationToken);
+        Assert.NotNull(after);
+        Assert.Equal(new byte[] { 9, 8, 7, 6 }, after.LearnedState.ToArray());
+        Assert.Equal(before!.NextEvaluationAt, after.NextEvaluationAt);
+        Assert.Equal("msg-1", Assert.Single(after.Messages).MessageId);
+        Assert.Equal(before.Customer, after.Customer);
+        Assert.True(after.Version > before.Version, "Saving a learned state must bump the customer's version.");
+        Assert.Equal(new byte[] { 5 }, (await store.GetCustomerAsync("cust-002", TestCancellationToken))!.LearnedState.ToArray());
+        Assert.Null(await store.GetCustomerAsync("cust-404", TestCancellationToken));
+    }
+
     /// <summary>A re-import never undoes what events recorded since: revoked consent and a bounced address stay, event purchases stay.</summary>
     /// <returns>A task.</returns>
     [Fact]

@@ -319,6 +319,28 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
     }
 
     /// <inheritdoc />
+    public ValueTask<int> SaveLearnedStatesAsync(IReadOnlyList<LearnedStateUpdate> updates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        cancellationToken.ThrowIfCancellationRequested();
+        var saved = 0;
+        lock (_gate)
+        {
+            for (var i = 0; i < updates.Count; i++)
+            {
+                var u = updates[i];
+                if (u.CustomerId is not null && _customers.TryGetValue(u.CustomerId, out var existing))
+                {
+                    Put(existing, existing with { LearnedState = u.State.ToArray(), Version = existing.Version + 1 });
+                    saved++;
+                }
+            }
+        }
+
+        return ValueTask.FromResult(saved);
+    }
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<OutboxMessage>> ClaimOutboxAsync(Instant now, int maxCount, string owner, Duration lease, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);

@@ -91,6 +91,15 @@ public static class ReasonCodes
     /// <summary>The customer is in the global control group for this purpose and receives nothing.</summary>
     public const string ControlGroup = "ControlGroup";
 
+    /// <summary>The learning strategy's expected incremental value of every allowed candidate is below its contact cost.</summary>
+    public const string BelowContactCost = "BelowContactCost";
+
+    /// <summary>The customer has had as many messages as their learned tolerance allows for now (learned spacing only tightens caps).</summary>
+    public const string LearnedTolerance = "LearnedTolerance";
+
+    /// <summary>The timing reason when the send-time strategy's instant was not allowed by a rule and the message goes at once instead.</summary>
+    public const string SendTimeNotAllowedReason = "immediate: the send-time strategy's instant was not allowed by every rule";
+
     /// <summary>The customer's data failed validation.</summary>
     public const string InvalidCustomer = "InvalidCustomer";
 

@@ -71,6 +71,11 @@ public sealed record CustomerBatch(IReadOnlyList<CustomerContext> Customers, Due
 /// <param name="NextEvaluationAt">When to evaluate next.</param>
 public readonly record struct ScheduleUpdate(string CustomerId, Instant NextEvaluationAt);
 
+/// <summary>A customer's new learned state (the strategy's per-customer model), written after feedback was learned.</summary>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="State">The new state (opaque bytes, versioned by the strategy).</param>
+public readonly record struct LearnedStateUpdate(string CustomerId, ReadOnlyMemory<byte> State);
+
 /// <summary>What appending a batch of events did.</summary>
 /// <param name="Appended">Events stored for the first time.</param>
 /// <param name="Duplicates">Events already seen (ignored).</param>

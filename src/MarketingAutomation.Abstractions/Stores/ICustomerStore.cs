@@ -74,6 +74,15 @@ public interface ICustomerStore
     /// <returns>A task that completes when stored.</returns>
     ValueTask ScheduleAsync(ReadOnlyMemory<ScheduleUpdate> updates, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Replaces customers' learned states (<see cref="CustomerContext.LearnedState"/>), leaving everything else (facts, history,
+    /// schedule) as it is. Unknown customers are skipped. The last write for a customer wins.
+    /// </summary>
+    /// <param name="updates">The new states.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>How many customers were updated.</returns>
+    ValueTask<int> SaveLearnedStatesAsync(IReadOnlyList<LearnedStateUpdate> updates, CancellationToken cancellationToken = default);
+
     /// <summary>Claims due outbox rows (pending and due, or claimed with an expired lease) for one dispatcher.</summary>
     /// <param name="now">The current instant.</param>
     /// <param name="maxCount">The most rows to claim.</param>

@@ -138,11 +138,44 @@ public interface IDecisionStrategy
     object? GetService(Type serviceType, object? serviceKey = null);
 }
 
+/// <summary>
+/// A strategy that keeps a model per customer (in <see cref="CustomerContext.LearnedState"/>): the feedback ingestor hands it each
+/// outcome with the customer and the customer's current state, and saves the state it returns through
+/// <see cref="ICustomerStore.SaveLearnedStatesAsync"/>. Strategies that do not implement it get <see cref="IDecisionStrategy.Learn"/>.
+/// </summary>
+public interface ICustomerStateLearner
+{
+    /// <summary>Learns from one outcome of one customer. Called off the hot path, possibly concurrently for different customers.</summary>
+    /// <param name="feedback">The outcome.</param>
+    /// <param name="customer">The customer as stored (the outcome's event already projected onto it).</param>
+    /// <param name="state">The customer's current learned state (the stored one, or the one returned for an earlier outcome of the same batch).</param>
+    /// <returns>The new state, or null when it did not change.</returns>
+    ReadOnlyMemory<byte>? Learn(DecisionFeedback feedback, CustomerContext customer, ReadOnlyMemory<byte> state);
+}
+
+/// <summary>Lets a send-time strategy ask whether every rule would allow a message at a later instant.</summary>
+public interface ISendInstantCheck
+{
+    /// <summary>Checks a send instant against every rule (quiet hours, caps, consent) as if the decision were made then.</summary>
+    /// <param name="customer">The customer.</param>
+    /// <param name="candidate">The chosen candidate.</param>
+    /// <param name="sendAt">The instant to check.</param>
+    /// <returns>True when every rule allows the candidate at <paramref name="sendAt"/>.</returns>
+    bool IsAllowedAt(CustomerContext customer, in Candidate candidate, Instant sendAt);
+}
+
 /// <summary>What the timing step sees.</summary>
 /// <param name="Customer">The customer.</param>
 /// <param name="Candidate">The chosen candidate.</param>
 /// <param name="Now">The evaluation instant.</param>
-public readonly record struct TimingContext(CustomerContext Customer, Candidate Candidate, Instant Now);
+public readonly record struct TimingContext(CustomerContext Customer, Candidate Candidate, Instant Now)
+{
+    /// <summary>
+    /// Gets the rules' check of a later send instant, when the engine offers one. The engine re-checks the instant the strategy returns
+    /// in any case and sends at once when a rule would not allow it.
+    /// </summary>
+    public ISendInstantCheck? Rules { get; init; }
+}
 
 /// <summary>When to send and why.</summary>
 /// <param name="SendAt">The send instant (not before now).</param>

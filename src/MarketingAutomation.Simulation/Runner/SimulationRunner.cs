@@ -264,7 +264,7 @@ public sealed class SimulationRunner
             Collect(world.AdvanceTo(end));
 
             var violations = auditor.Audit(world.Sent);
-            var result = BuildResult(strategy, world, channels, violations, control, converted, conversionsByDay, revenueByDay, evaluations, baselineRevenue) with
+            var result = BuildResult(strategy, world, channels, violations, control, converted, conversionsByDay, revenueByDay, evaluations, baselineRevenue, start) with
             {
                 Elapsed = Stopwatch.GetElapsedTime(started),
                 WorldTime = Stopwatch.GetElapsedTime(0, worldTicks),
@@ -289,8 +289,10 @@ public sealed class SimulationRunner
         long[] conversionsByDay,
         decimal[] revenueByDay,
         long evaluations,
-        decimal? baselineRevenue)
+        decimal? baselineRevenue,
+        Instant start)
     {
+        var costByDay = new decimal[revenueByDay.Length];
         var costs = Options.Costs;
         var costByKind = new Dictionary<ChannelKind, decimal>();
         foreach (var (kind, channel) in channels)
@@ -309,7 +311,10 @@ public sealed class SimulationRunner
                 continue;
             }
 
-            contactCost += costByKind.TryGetValue(m.Kind, out var c) ? c : (decimal)costs.CostOf(m.Kind, 0);
+            var cost = costByKind.TryGetValue(m.Kind, out var c) ? c : (decimal)costs.CostOf(m.Kind, 0);
+            contactCost += cost;
+            var day = (int)Math.Floor((m.At - start).TotalDays);
+            costByDay[Math.Clamp(day, 0, costByDay.Length - 1)] += cost;
             byGoal[m.GoalId] = byGoal.GetValueOrDefault(m.GoalId) + 1;
         }
 
@@ -332,6 +337,14 @@ public sealed class SimulationRunner
         var cumulativeRevenue = new decimal[revenueByDay.Length];
         long runningConversions = 0;
         var runningRevenue = 0m;
+        var cumulativeCost = new decimal[costByDay.Length];
+        var runningCost = 0m;
+        for (var d = 0; d < costByDay.Length; d++)
+        {
+            runningCost += costByDay[d];
+            cumulativeCost[d] = runningCost;
+        }
+
         for (var d = 0; d < conversionsByDay.Length; d++)
         {
             runningConversions += conversionsByDay[d];
@@ -389,6 +402,8 @@ public sealed class SimulationRunner
             Evaluations = evaluations,
             CumulativeConversionsByDay = [.. cumulativeConversions],
             CumulativeRevenueByDay = [.. cumulativeRevenue],
+            CumulativeContactCostByDay = [.. cumulativeCost],
+            BaselineCumulativeRevenueByDay = _baseline is { } b && baselineRevenue is not null ? b.CumulativeRevenueByDay : [.. cumulativeRevenue],
         };
     }
 }

@@ -109,6 +109,35 @@ public sealed record StrategyResult
     /// <summary>Gets the cumulative revenue at the end of each simulated day (index 0 = end of day 1).</summary>
     public ImmutableArray<decimal> CumulativeRevenueByDay { get; init; } = [];
 
+    /// <summary>Gets the cumulative contact cost at the end of each simulated day (by send instant; index 0 = end of day 1).</summary>
+    public ImmutableArray<decimal> CumulativeContactCostByDay { get; init; } = [];
+
+    /// <summary>Gets the no-contact run's cumulative revenue at the end of each simulated day (the counterfactual, day by day).</summary>
+    public ImmutableArray<decimal> BaselineCumulativeRevenueByDay { get; init; } = [];
+
+    /// <summary>
+    /// Gets the net value earned over the last <paramref name="days"/> simulated days: revenue in those days minus the no-contact run's
+    /// revenue in the same days, minus the contact cost of the messages sent in them. The whole run when <paramref name="days"/> is at
+    /// least the run's length.
+    /// </summary>
+    /// <param name="days">How many days, counted back from the end.</param>
+    /// <returns>The net value, or 0 when the day series are missing.</returns>
+    public decimal NetValueOverLastDays(int days)
+    {
+        var revenue = CumulativeRevenueByDay;
+        var baseline = BaselineCumulativeRevenueByDay;
+        var cost = CumulativeContactCostByDay;
+        var n = revenue.Length;
+        if (n == 0 || baseline.Length != n || cost.Length != n || days <= 0)
+        {
+            return 0;
+        }
+
+        var from = n - Math.Min(days, n) - 1; // the day before the window, or -1 for the whole run
+        decimal At(ImmutableArray<decimal> series, int day) => day < 0 ? 0 : series[day];
+        return (At(revenue, n - 1) - At(revenue, from)) - (At(baseline, n - 1) - At(baseline, from)) - (At(cost, n - 1) - At(cost, from));
+    }
+
     /// <summary>Gets the wall-clock time the run took (population import and audit included).</summary>
     public TimeSpan Elapsed { get; init; }
 
@@ -123,10 +152,11 @@ public sealed record StrategyResult
 
     /// <summary>
     /// Returns the machine-readable line: <c>result strategy=&lt;name&gt; messages=&lt;n&gt; conversions=&lt;n&gt; revenue=&lt;x&gt;
-    /// net_value=&lt;x&gt; unsubscribes=&lt;n&gt; complaints=&lt;n&gt; violations=&lt;n&gt;</c> (invariant culture, money with 2 decimals).
+    /// net_value=&lt;x&gt; net_value_last30=&lt;x&gt; unsubscribes=&lt;n&gt; complaints=&lt;n&gt; violations=&lt;n&gt;</c> (invariant culture, money
+    /// with 2 decimals; <c>net_value_last30</c> is <see cref="NetValueOverLastDays"/> of 30).
     /// </summary>
     /// <returns>The line.</returns>
     public string ToResultLine() => string.Create(
         CultureInfo.InvariantCulture,
-        $"result strategy={Strategy} messages={Messages} conversions={Conversions} revenue={Revenue:0.00} net_value={NetValue:0.00} unsubscribes={Unsubscribes} complaints={Complaints} violations={Violations}");
+        $"result strategy={Strategy} messages={Messages} conversions={Conversions} revenue={Revenue:0.00} net_value={NetValue:0.00} net_value_last30={NetValueOverLastDays(30):0.00} unsubscribes={Unsubscribes} complaints={Complaints} violations={Violations}");
 }

@@ -14,13 +14,15 @@ public static class LabStrategies
         [RuleBasedFlowsStrategy.StrategyName] = _ => new RuleBasedFlowsStrategy(),
         [DefaultEngineStrategy.StrategyName] = _ => new DefaultEngineStrategy(),
         [OracleStrategy.StrategyName] = costs => new OracleStrategy(costs),
+        [AdaptiveLabStrategy.StrategyName] = costs => new AdaptiveLabStrategy(costs),
+        [OracleStrategy.StrictName] = costs => new OracleStrategy(costs, OracleStrategy.StrictName) { UnsubscribePenalty = 150, ComplaintPenalty = 300 },
     };
 
-    private static readonly List<string> Order = [NoContactStrategy.StrategyName, BatchAndBlastStrategy.StrategyName, RuleBasedFlowsStrategy.StrategyName, DefaultEngineStrategy.StrategyName, OracleStrategy.StrategyName];
+    private static readonly List<string> Order = [NoContactStrategy.StrategyName, BatchAndBlastStrategy.StrategyName, RuleBasedFlowsStrategy.StrategyName, DefaultEngineStrategy.StrategyName, OracleStrategy.StrategyName, AdaptiveLabStrategy.StrategyName, OracleStrategy.StrictName];
 
     /// <summary>Gets the strategies the console compares by default.</summary>
     public static ImmutableArray<string> DefaultComparison { get; } =
-        [BatchAndBlastStrategy.StrategyName, RuleBasedFlowsStrategy.StrategyName, DefaultEngineStrategy.StrategyName, OracleStrategy.StrategyName];
+        [BatchAndBlastStrategy.StrategyName, RuleBasedFlowsStrategy.StrategyName, DefaultEngineStrategy.StrategyName, AdaptiveLabStrategy.StrategyName, OracleStrategy.StrategyName];
 
     /// <summary>Gets the names of every registered strategy, in registration order.</summary>
     public static IReadOnlyList<string> Names

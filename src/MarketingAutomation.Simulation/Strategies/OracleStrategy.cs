@@ -12,15 +12,29 @@ public sealed class OracleStrategy : LabStrategy
     /// <summary>The strategy's name.</summary>
     public const string StrategyName = "oracle";
 
+    /// <summary>The name of the list-protecting oracle: the same truth, but each unsubscribe costs 150 and each complaint 300.</summary>
+    public const string StrictName = "oracle-strict";
+
     /// <summary>Initializes a new instance of the <see cref="OracleStrategy"/> class.</summary>
     /// <param name="costs">The contact costs (use the runner's, so the oracle optimises what is measured); defaults when null.</param>
-    public OracleStrategy(ContactCosts? costs = null)
+    /// <param name="name">The name on result lines (for variants with other penalties, such as <see cref="StrictName"/>).</param>
+    public OracleStrategy(ContactCosts? costs = null, string name = StrategyName)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Costs = costs ?? ContactCosts.Default;
+        _name = name;
     }
 
     /// <inheritdoc />
-    public override string Name => StrategyName;
+    public override string Name => _name;
+
+    private readonly string _name;
+
+    /// <summary>Initializes the name (for variants such as <see cref="StrictName"/>).</summary>
+    public string NameOverride
+    {
+        init => _name = value;
+    }
 
     /// <inheritdoc />
     public override string Description => "knows the hidden truth; sends only when expected net value is positive";

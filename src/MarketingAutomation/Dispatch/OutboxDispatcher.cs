@@ -112,6 +112,14 @@ public sealed class OutboxDispatcher
             return OutboxStatus.Failed;
         }
 
+        if (await WithdrawnSinceDecisionAsync(message, channel, now, cancellationToken).ConfigureAwait(false) is { } withdrawn)
+        {
+            // Rules always win: consent withdrawn (or an address disabled) after the decision cancels a message not yet sent.
+            Log.MessageWithdrawn(_logger, message.MessageId, channel.Name, withdrawn);
+            await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Failed, now) { Error = withdrawn }, cancellationToken).ConfigureAwait(false);
+            return OutboxStatus.Failed;
+        }
+
         SendResult result;
         try
         {
@@ -175,6 +183,53 @@ public sealed class OutboxDispatcher
                 await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Unknown, now) { Error = result.Reason }, cancellationToken).ConfigureAwait(false);
                 return OutboxStatus.Unknown;
         }
+    }
+
+    /// <summary>
+    /// Re-checks, just before sending, what can change between the decision and the send: the contact point is still valid and the
+    /// consent and suppression rules still allow the message (an unsubscribe, STOP reply or complaint may have arrived meanwhile, for
+    /// example while the message waited for the customer's best hour).
+    /// </summary>
+    /// <returns>Null when the message may go; otherwise the reason code and why.</returns>
+    private async ValueTask<string?> WithdrawnSinceDecisionAsync(OutboundMessage message, IChannel channel, Instant now, CancellationToken cancellationToken)
+    {
+        var goal = _pipeline.FindGoal(message.GoalId);
+        if (goal is null)
+        {
+            return null;
+        }
+
+        ContentVariant? variant = null;
+        foreach (var v in goal.Variants)
+        {
+            if (string.Equals(v.Id, message.VariantId, StringComparison.Ordinal))
+            {
+                variant = v;
+                break;
+            }
+        }
+
+        var customer = await _pipeline.Store.GetCustomerAsync(message.CustomerId, cancellationToken).ConfigureAwait(false);
+        if (customer is null || variant is null)
+        {
+            return null;
+        }
+
+        if (customer.Customer.FindValidContact(channel.Kind) is not { } contact)
+        {
+            return ReasonCodes.ContactPointInvalid + ": the customer's address on this channel was disabled after the decision";
+        }
+
+        var context = new PolicyContext(customer, new Candidate(goal, variant, channel, contact), now);
+        foreach (var policy in _pipeline.Policies)
+        {
+            if (policy is ConsentPolicy or SuppressionPolicy && policy.Evaluate(in context) is { Kind: VerdictKind.Deny } verdict)
+            {
+                return verdict.Code + ": " + verdict.Reason + " (changed after the decision)";
+            }
+        }
+
+        return null;
     }
 
     private void LogFailure(string messageId, string channel, OutboxStatus status, int attempt, string? reason)

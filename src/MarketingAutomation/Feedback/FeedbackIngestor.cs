@@ -14,6 +14,8 @@ public readonly record struct FeedbackResult(int Appended, int Duplicates, int U
 /// Applies incoming events (provider webhooks, purchases, consent changes) idempotently: the store appends each event id once and
 /// projects it onto the customer (an unsubscribe revokes consent, a hard bounce disables the address, engagement marks the message);
 /// each new message outcome is attributed to the decision that caused it and fed to the strategy; the customer becomes due again.
+/// A strategy that keeps a model per customer (<see cref="ICustomerStateLearner"/>) gets the customer and their learned state with each
+/// outcome, and the states it returns are saved through <see cref="ICustomerStore.SaveLearnedStatesAsync"/> at the end of the batch.
 /// </summary>
 public sealed class FeedbackIngestor
 {
@@ -48,6 +50,8 @@ public sealed class FeedbackIngestor
         var learned = 0;
         var isNew = appended.IsNew;
         Dictionary<string, CustomerContext?>? customers = null;
+        Dictionary<string, ReadOnlyMemory<byte>>? states = null;
+        var stateLearner = _pipeline.Strategy as ICustomerStateLearner;
         for (var i = 0; i < events.Count && i < (isNew.IsDefault ? 0 : isNew.Length); i++)
         {
             if (!isNew[i])
@@ -72,7 +76,20 @@ public sealed class FeedbackIngestor
             feedback = Enrich(feedback, customer);
             try
             {
-                _pipeline.Strategy.Learn(feedback);
+                if (stateLearner is not null && customer is not null)
+                {
+                    states ??= new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
+                    var current = states.TryGetValue(customer.Id, out var pending) ? pending : customer.LearnedState;
+                    if (stateLearner.Learn(feedback, customer, current) is { } next)
+                    {
+                        states[customer.Id] = next;
+                    }
+                }
+                else
+                {
+                    _pipeline.Strategy.Learn(feedback);
+                }
+
                 learned++;
             }
 #pragma warning disable CA1031 // A strategy failure must not lose the stored event or stop the batch.
@@ -81,6 +98,17 @@ public sealed class FeedbackIngestor
             {
                 Log.StrategyLearnFailed(_logger, ex, _pipeline.Strategy.Name, feedback.DecisionId);
             }
+        }
+
+        if (states is { Count: > 0 })
+        {
+            var updates = new List<LearnedStateUpdate>(states.Count);
+            foreach (var (id, state) in states)
+            {
+                updates.Add(new LearnedStateUpdate(id, state));
+            }
+
+            await _pipeline.Store.SaveLearnedStatesAsync(updates, cancellationToken).ConfigureAwait(false);
         }
 
         Log.FeedbackIngested(_logger, appended.Appended, appended.Duplicates, appended.UnknownCustomers);
@@ -98,6 +126,9 @@ public sealed class FeedbackIngestor
             MessageEventKind.Delivered => new DecisionFeedback(m.DecisionId, m.CustomerId, FeedbackKind.Delivered, m.OccurredAt),
             MessageEventKind.Opened => new DecisionFeedback(m.DecisionId, m.CustomerId, m.IsMachineOpen ? FeedbackKind.MachineOpened : FeedbackKind.Opened, m.OccurredAt),
             MessageEventKind.Clicked => new DecisionFeedback(m.DecisionId, m.CustomerId, FeedbackKind.Clicked, m.OccurredAt),
+            // TW-06 / TC-03: an SMS opt-out keyword reply is an unsubscribe, not engagement.
+            MessageEventKind.Replied when m.Channel is ChannelKind.Sms or null && OptOutKeywords.IsOptOut(m.ReplyText) =>
+                new DecisionFeedback(m.DecisionId, m.CustomerId, FeedbackKind.Unsubscribed, m.OccurredAt),
             MessageEventKind.Replied => new DecisionFeedback(m.DecisionId, m.CustomerId, FeedbackKind.Replied, m.OccurredAt),
             MessageEventKind.Bounced or MessageEventKind.Failed => new DecisionFeedback(m.DecisionId, m.CustomerId, FeedbackKind.Bounced, m.OccurredAt),
             MessageEventKind.Complained => new DecisionFeedback(m.DecisionId, m.CustomerId, FeedbackKind.Complained, m.OccurredAt),

@@ -138,6 +138,46 @@ internal struct CustomerModelState
         }
     }
 
+    /// <summary>
+    /// Turns a recorded non-response into a response (delayed feedback: a delivery counts as an ignore until engagement arrives inside
+    /// the attribution window). Moves up to <paramref name="weight"/> from beta to alpha; adds to alpha alone when beta has less.
+    /// </summary>
+    /// <param name="kind">The channel kind (unmodelled kinds are ignored).</param>
+    /// <param name="weight">How much evidence to move.</param>
+    public void PromoteChannel(ChannelKind kind, double weight = 1.0)
+    {
+        var i = ChannelIndex(kind);
+        if (i >= 0)
+        {
+            Promote(ref _channels[2 * i], ref _channels[(2 * i) + 1], weight);
+        }
+    }
+
+    /// <summary>Turns a recorded non-conversion of a goal's message into a conversion (see <see cref="PromoteChannel"/>).</summary>
+    /// <param name="goalSlot">The goal slot (0 to 7).</param>
+    /// <param name="withOffer">Whether the message carried an offer.</param>
+    public void PromoteOffer(int goalSlot, bool withOffer)
+    {
+        var i = OfferIndex(goalSlot, withOffer);
+        Promote(ref _offers[i], ref _offers[i + 1], 1.0);
+    }
+
+    /// <summary>Turns a recorded unanswered follow-up into an answered one (no effect when every trial is already a success).</summary>
+    /// <param name="first">The first channel kind.</param>
+    /// <param name="second">The follow-up channel kind.</param>
+    public void PromoteFollowUp(ChannelKind first, ChannelKind second)
+    {
+        var f = ChannelIndex(first);
+        var s = ChannelIndex(second);
+        if (f >= 0 && s >= 0)
+        {
+            ref var cell = ref _followUp[(f * ChannelKinds) + s];
+            var successes = NibbleCounts.Successes(cell);
+            var trials = NibbleCounts.Trials(cell);
+            cell = successes < trials ? NibbleCounts.Pack(successes + 1, trials) : NibbleCounts.Record(cell, true);
+        }
+    }
+
     /// <summary>Gets the raw (alpha, beta) evidence of a channel kind, as stored.</summary>
     /// <param name="kind">The channel kind (0 to 3).</param>
     /// <returns>The evidence.</returns>
@@ -432,6 +472,28 @@ internal struct CustomerModelState
 
     private static BetaPosterior WithEvidence(BetaPosterior prior, Half alpha, Half beta) =>
         new(prior.Alpha + (double)alpha, prior.Beta + (double)beta);
+
+    private static void Promote(ref Half alpha, ref Half beta, double weight)
+    {
+        if (!(weight > 0) || !double.IsFinite(weight))
+        {
+            return;
+        }
+
+        var moved = Math.Min((double)beta, weight);
+        var a = (double)alpha + weight;
+        var b = (double)beta - moved;
+        var n = a + b;
+        if (n > MaxEvidence)
+        {
+            var scale = MaxEvidence / n;
+            a *= scale;
+            b *= scale;
+        }
+
+        alpha = (Half)a;
+        beta = (Half)Math.Max(0, b);
+    }
 
     private static void AddEvidence(ref Half alpha, ref Half beta, bool success, double weight)
     {

@@ -52,6 +52,18 @@ internal struct EngagedHours
         _slots[i] = NibbleCounts.Record(_slots[i], engaged);
     }
 
+    /// <summary>Turns a recorded trial without engagement into an engagement (no effect when every trial already is one).</summary>
+    /// <param name="hourOfWeek">The slot (0 to 167).</param>
+    public void Promote(int hourOfWeek)
+    {
+        var i = Check(hourOfWeek);
+        var successes = NibbleCounts.Successes(_slots[i]);
+        if (successes < NibbleCounts.Trials(_slots[i]))
+        {
+            _slots[i] = NibbleCounts.Pack(successes + 1, NibbleCounts.Trials(_slots[i]));
+        }
+    }
+
     /// <summary>The slot's own posterior, shrunk toward a prior (the segment or population profile for that slot).</summary>
     /// <param name="hourOfWeek">The slot (0 to 167).</param>
     /// <param name="prior">The prior.</param>

@@ -27,6 +27,7 @@ public sealed class DecisionEngine
     private readonly Duration _errorRetry;
     private readonly VerdictTrace?[] _allowTraces;
     private readonly GoalTrace[] _idleGoalTraces;
+    private readonly RulesAtInstant _rulesAt;
     private ImmutableArray<VerdictTrace> _allAllowedTraces;
     private ParallelDecideWork? _idleParallelWork;
 
@@ -45,6 +46,7 @@ public sealed class DecisionEngine
         _afterSend = pipeline.Options.ReevaluationAfterSend;
         _errorRetry = pipeline.Options.ErrorRetryInterval;
         _allowTraces = new VerdictTrace?[_policies.Length];
+        _rulesAt = new RulesAtInstant(_policies);
         _idleGoalTraces = new GoalTrace[_goals.Length];
         for (var gi = 0; gi < _goals.Length; gi++)
         {
@@ -255,12 +257,20 @@ public sealed class DecisionEngine
 
         // 5. Timing.
         var chosen = scratch.Allowed[choice.Index];
-        var timing = _sendTime.ChooseSendTime(new TimingContext(customer, chosen, now));
+        var timing = _sendTime.ChooseSendTime(new TimingContext(customer, chosen, now) { Rules = _rulesAt });
         var sendAt = timing.SendAt < now ? now : timing.SendAt;
+        var timingReason = timing.Reason;
+        if (sendAt > now && !_rulesAt.IsAllowedAt(customer, in chosen, sendAt))
+        {
+            // Rules always win: a later instant a rule would not allow falls back to now, which every rule allowed.
+            sendAt = now;
+            timingReason = ReasonCodes.SendTimeNotAllowedReason;
+        }
+
         var next = sendAt + _afterSend;
         var id = NewDecisionId(now);
-        var trace = BuildTrace(scratch, customer, now, id, DecisionOutcome.Send, ReasonCodes.Selected, choice, sendAt, timing.Reason, next);
-        return new DecisionResult(customer, DecisionOutcome.Send, ReasonCodes.Selected, next, id, chosen, choice, sendAt, timing.Reason, trace);
+        var trace = BuildTrace(scratch, customer, now, id, DecisionOutcome.Send, ReasonCodes.Selected, choice, sendAt, timingReason, next);
+        return new DecisionResult(customer, DecisionOutcome.Send, ReasonCodes.Selected, next, id, chosen, choice, sendAt, timingReason, trace);
     }
 
     private DecisionResult NoAction(DecisionScratch scratch, CustomerContext customer, Instant now, string code, Instant next, bool explain, StrategyChoice choice = default)
@@ -383,6 +393,24 @@ public sealed class DecisionEngine
     }
 
     private static Guid NewDecisionId(Instant now) => Guid.CreateVersion7(now.ToDateTimeOffset());
+
+    /// <summary>Runs every rule on a candidate at a later instant, for the send-time step.</summary>
+    private sealed class RulesAtInstant(IPolicy[] policies) : ISendInstantCheck
+    {
+        public bool IsAllowedAt(CustomerContext customer, in Candidate candidate, Instant sendAt)
+        {
+            var context = new PolicyContext(customer, candidate, sendAt);
+            for (var i = 0; i < policies.Length; i++)
+            {
+                if (policies[i].Evaluate(in context).Kind != VerdictKind.Allow)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
 
     private ImmutableArray<GoalTrace> BuildGoalTraces(DecisionScratch scratch)
     {

@@ -67,4 +67,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1041, EventName = "DecisionLogFailed", Level = LogLevel.Warning,
         Message = "Decision log {Log} failed with {ExceptionType}; the batch goes on without it.")]
     public static partial void DecisionLogFailed(ILogger logger, string log, string exceptionType);
+
+    [LoggerMessage(EventId = 1017, EventName = "MessageWithdrawn", Level = LogLevel.Information,
+        Message = "Message {MessageId} on {Channel} was not sent: {Reason}.")]
+    public static partial void MessageWithdrawn(ILogger logger, string messageId, string channel, string reason);
 }

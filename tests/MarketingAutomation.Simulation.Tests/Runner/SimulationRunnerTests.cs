@@ -131,11 +131,33 @@ public class SimulationRunnerTests
             Unsubscribes = 3,
             Complaints = 1,
             Violations = 0,
+            CumulativeRevenueByDay = [100m, 250m, 400m],
+            BaselineCumulativeRevenueByDay = [90m, 200m, 300m],
+            CumulativeContactCostByDay = [1m, 2m, 4m],
         };
 
         Assert.Equal(
-            "result strategy=default messages=1234 conversions=56 revenue=7890.13 net_value=877.63 unsubscribes=3 complaints=1 violations=0",
+            "result strategy=default messages=1234 conversions=56 revenue=7890.13 net_value=877.63 net_value_last30=96.00 unsubscribes=3 complaints=1 violations=0",
             result.ToResultLine());
+    }
+
+    /// <summary>Net value over the last days subtracts the counterfactual's revenue and the contact costs of those days only.</summary>
+    [Fact]
+    public void Net_value_over_the_last_days_uses_only_those_days()
+    {
+        var result = new StrategyResult
+        {
+            Strategy = "adaptive",
+            CumulativeRevenueByDay = [100m, 250m, 400m],
+            BaselineCumulativeRevenueByDay = [90m, 200m, 300m],
+            CumulativeContactCostByDay = [1m, 2m, 4m],
+        };
+
+        // Last 2 days: revenue 300, baseline 210, cost 3.
+        Assert.Equal(87m, result.NetValueOverLastDays(2));
+        Assert.Equal(result.NetValueOverLastDays(3), result.NetValueOverLastDays(30));
+        Assert.Equal(96m, result.NetValueOverLastDays(3));
+        Assert.Equal(0m, new StrategyResult { Strategy = "x" }.NetValueOverLastDays(30));
     }
 
     [Theory]

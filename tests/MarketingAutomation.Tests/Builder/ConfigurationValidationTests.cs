@@ -351,6 +351,8 @@ public sealed class ConfigurationValidationTests
 
         public ValueTask ScheduleAsync(ReadOnlyMemory<ScheduleUpdate> updates, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+        public ValueTask<int> SaveLearnedStatesAsync(IReadOnlyList<LearnedStateUpdate> updates, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
         public ValueTask<int> UpsertCustomersAsync(IReadOnlyList<Customer> customers, Instant dueAt, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

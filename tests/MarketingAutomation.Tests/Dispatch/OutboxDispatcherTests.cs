@@ -19,6 +19,45 @@ public sealed class OutboxDispatcherTests
     }
 
     [Fact]
+    public async Task A_message_waiting_for_its_hour_is_not_sent_when_consent_is_withdrawn_meanwhile()
+    {
+        await using var t = TestAgent.Create(b => b.AddGoal(new ProbeGoal()).AddConsentPolicy().SetSendTimeStrategy(_ => new FixedDelay(Duration.FromHours(3))));
+        await t.ImportAsync(WithEmail("c-1"));
+        var tick = await t.RunAsync();
+        Assert.Equal(0, tick.Dispatch.Claimed);
+        var row = Assert.Single(t.Store.OutboxSnapshot());
+        Assert.Equal(Start + Duration.FromHours(3), row.DueAt);
+
+        // The customer unsubscribes while the message waits.
+        await t.Agent.IngestAsync([new MessageEvent("unsub-1", "c-1", Start + Duration.FromHours(1), Guid.CreateVersion7(), MessageEventKind.Unsubscribed) { Channel = ChannelKind.Email }], Ct);
+        var dispatched = await t.Agent.DispatchDueAsync(Start + Duration.FromHours(3), Ct);
+
+        Assert.Equal((1, 0, 1), (dispatched.Claimed, dispatched.Sent, dispatched.Failed));
+        Assert.Empty(t.Email.Sends);
+        row = Assert.Single(t.Store.OutboxSnapshot());
+        Assert.Equal(OutboxStatus.Failed, row.Status);
+        Assert.Contains("changed after the decision", row.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_message_waiting_for_its_hour_is_sent_when_nothing_changed()
+    {
+        await using var t = TestAgent.Create(b => b.AddGoal(new ProbeGoal()).AddConsentPolicy().SetSendTimeStrategy(_ => new FixedDelay(Duration.FromHours(3))));
+        await t.ImportAsync(WithEmail("c-1"));
+        await t.RunAsync();
+
+        var dispatched = await t.Agent.DispatchDueAsync(Start + Duration.FromHours(3), Ct);
+
+        Assert.Equal((1, 1), (dispatched.Claimed, dispatched.Sent));
+        Assert.Single(t.Email.Accepted);
+    }
+
+    private sealed class FixedDelay(Duration delay) : ISendTimeStrategy
+    {
+        public SendTimeChoice ChooseSendTime(in TimingContext context) => new(context.Now + delay, "test: fixed delay");
+    }
+
+    [Fact]
     public async Task A_transient_result_is_retried_immediately_and_the_message_is_sent_once()
     {
         await using var t = TestAgent.Create(

@@ -87,6 +87,20 @@ public sealed class FeedbackIngestorTests
     }
 
     [Fact]
+    public void An_sms_opt_out_keyword_reply_reaches_the_strategy_as_an_unsubscribe_not_as_engagement()
+    {
+        // TW-06 / TC-03: STOP is an opt-out; a learner must count it against the message, never as a reply.
+        var id = Guid.CreateVersion7();
+        var stop = new MessageEvent("e-stop", "c-1", Later, id, MessageEventKind.Replied) { Channel = ChannelKind.Sms, ReplyText = " stop " };
+        var hello = stop with { EventId = "e-hello", ReplyText = "Yes please" };
+        var emailStop = stop with { EventId = "e-mail", Channel = ChannelKind.Email };
+
+        Assert.Equal(FeedbackKind.Unsubscribed, FeedbackIngestor.ToFeedback(stop)!.Kind);
+        Assert.Equal(FeedbackKind.Replied, FeedbackIngestor.ToFeedback(hello)!.Kind);
+        Assert.Equal(FeedbackKind.Replied, FeedbackIngestor.ToFeedback(emailStop)!.Kind);
+    }
+
+    [Fact]
     public async Task An_unsubscribe_revokes_marketing_consent_so_the_next_decision_on_that_channel_is_denied()
     {
         await using var f = await SentOneAsync(ProbeGoal.Always, sms: true);

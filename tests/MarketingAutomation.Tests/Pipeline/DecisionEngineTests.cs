@@ -345,6 +345,54 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
+    public void Decide_SendTimeStrategyChoosesAnInstantARuleWouldNotAllow_SendsNow()
+    {
+        // Rules always win: the engine re-checks the later instant and falls back to now, which every rule allowed.
+        using var harness = new EngineHarness(b => b.AddWelcomeSequence().AddPolicy(new DenyAfter(Now + Duration.FromHours(1))).SetSendTimeStrategy(_ => new FixedSendTime(Duration.FromHours(5))));
+
+        var result = harness.DecideOne(NewSubscriber());
+
+        Assert.Equal(DecisionOutcome.Send, result.Outcome);
+        Assert.Equal(Now, result.SendAt);
+        Assert.Equal(ReasonCodes.SendTimeNotAllowedReason, result.TimingReason);
+    }
+
+    [Fact]
+    public void Decide_SendTimeStrategy_CanAskTheRulesAboutALaterInstant()
+    {
+        var probe = new ProbingSendTime();
+        using var harness = new EngineHarness(b => b.AddWelcomeSequence().AddPolicy(new DenyAfter(Now + Duration.FromHours(1))).SetSendTimeStrategy(_ => probe));
+
+        var result = harness.DecideOne(NewSubscriber());
+
+        Assert.Equal((true, false), (probe.AllowedSoon, probe.AllowedLater));
+        Assert.Equal(Now + Duration.FromMinutes(30), result.SendAt);
+    }
+
+    private sealed class DenyAfter(Instant limit) : IPolicy
+    {
+        public string Name => "deny-after";
+
+        public PolicyVerdict Evaluate(in PolicyContext context) =>
+            context.Now > limit ? PolicyVerdict.Deny("TestLimit", "after the test limit") : PolicyVerdict.Allow;
+    }
+
+    private sealed class ProbingSendTime : ISendTimeStrategy
+    {
+        public bool AllowedSoon { get; private set; }
+
+        public bool AllowedLater { get; private set; }
+
+        public SendTimeChoice ChooseSendTime(in TimingContext context)
+        {
+            var rules = context.Rules ?? throw new InvalidOperationException("the engine offers no rules check");
+            AllowedSoon = rules.IsAllowedAt(context.Customer, context.Candidate, context.Now + Duration.FromMinutes(30));
+            AllowedLater = rules.IsAllowedAt(context.Customer, context.Candidate, context.Now + Duration.FromHours(3));
+            return new SendTimeChoice(context.Now + Duration.FromMinutes(30), "probe");
+        }
+    }
+
+    [Fact]
     public void Decide_SendTimeStrategyChoosesThePast_IsClampedToNow()
     {
         using var harness = new EngineHarness(b => b.AddWelcomeSequence().SetSendTimeStrategy(_ => new FixedSendTime(Duration.FromHours(-5))));

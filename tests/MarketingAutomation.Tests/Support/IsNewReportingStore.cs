@@ -47,6 +47,8 @@ public sealed class IsNewReportingStore(InMemoryCustomerStore inner) : ICustomer
 
     public ValueTask ScheduleAsync(ReadOnlyMemory<ScheduleUpdate> updates, CancellationToken cancellationToken = default) => inner.ScheduleAsync(updates, cancellationToken);
 
+    public ValueTask<int> SaveLearnedStatesAsync(IReadOnlyList<LearnedStateUpdate> updates, CancellationToken cancellationToken = default) => inner.SaveLearnedStatesAsync(updates, cancellationToken);
+
     public ValueTask<IReadOnlyList<OutboxMessage>> ClaimOutboxAsync(Instant now, int maxCount, string owner, Duration lease, CancellationToken cancellationToken = default) =>
         inner.ClaimOutboxAsync(now, maxCount, owner, lease, cancellationToken);
 
