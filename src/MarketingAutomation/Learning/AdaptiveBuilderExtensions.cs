@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace MarketingAutomation;
 
 /// <summary>Registers the learning strategy.</summary>
@@ -10,7 +12,12 @@ public static class AdaptiveBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Changes the options (exploration budget, control group, contact costs, priors...).</param>
     /// <returns>The builder.</returns>
-    /// <remarks>Invalid options are reported when the agent is built, with every problem named. The strategy instance (and what it learns) is shared by every service provider built from this registration.</remarks>
+    /// <remarks>
+    /// <para>Invalid options are reported when the agent is built, with every problem named. The strategy instance (and what it learns) is
+    /// shared by every service provider built from this registration, and is registered as a service.</para>
+    /// <para>The strategy already holds marketing for a customer at their learned tolerance. To make a cap rule tighten by it too:
+    /// <c>builder.AddPolicy(sp =&gt; new FrequencyCapPolicy(3, Duration.FromDays(7)) { Tolerance = sp.GetRequiredService&lt;AdaptiveStrategy&gt;() })</c>.</para>
+    /// </remarks>
     public static IMarketingAutomationBuilder UseAdaptiveStrategy(this IMarketingAutomationBuilder builder, Action<AdaptiveStrategyOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -18,6 +25,7 @@ public static class AdaptiveBuilderExtensions
         configure?.Invoke(options);
         // Invalid options surface in the aggregated configuration error (a failing factory is reported with its message).
         var strategy = new Lazy<AdaptiveStrategy>(() => new AdaptiveStrategy(options));
+        builder.Services.AddSingleton(_ => strategy.Value);
         return builder.SetDecisionStrategy(_ => strategy.Value).SetSendTimeStrategy(_ => new AdaptiveSendTimeStrategy(strategy.Value));
     }
 }

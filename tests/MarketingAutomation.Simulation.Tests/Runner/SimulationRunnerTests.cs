@@ -6,6 +6,8 @@ public class SimulationRunnerTests
 {
     private static readonly string[] Baselines = ["none", "batch-and-blast", "rule-based-flows", "default", "oracle"];
 
+    private static readonly string[] Learners = ["adaptive", "oracle-strict"];
+
     [Fact]
     public async Task The_runner_drives_the_real_agent_and_the_worlds_events_flow_back()
     {
@@ -40,6 +42,27 @@ public class SimulationRunnerTests
             Assert.True(runs.ContainsKey(name), name);
             Assert.Equal(LabRuns.Days, runs[name].Result.CumulativeConversionsByDay.Length);
         }
+    }
+
+    [Fact]
+    public async Task The_learning_agent_and_the_strict_oracle_are_registered_ran_and_sent_within_the_rules()
+    {
+        var runs = await LabRuns.AllAsync();
+        foreach (var name in Learners)
+        {
+            Assert.True(runs.ContainsKey(name), name);
+            var result = runs[name].Result;
+            Assert.Equal(name, result.Strategy);
+            Assert.True(result.Messages > 0, $"{name} sent nothing");
+            Assert.Equal(0, result.Violations);
+        }
+
+        // The learning agent chooses among the same goals as the oracle, the always-available promotion included.
+        Assert.Contains("promotion", runs["adaptive"].Result.DecisionsByGoal.Keys);
+
+        // Each unsubscribe costs the strict oracle 75 times more, so it risks fewer of them than the oracle.
+        Assert.True(runs["oracle-strict"].Result.Unsubscribes <= runs["oracle"].Result.Unsubscribes);
+        Assert.True(runs["oracle-strict"].Result.Messages < runs["oracle"].Result.Messages);
     }
 
     [Fact]
