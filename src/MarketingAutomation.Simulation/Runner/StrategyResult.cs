@@ -118,7 +118,7 @@ public sealed record StrategyResult
     /// <summary>
     /// Gets the net value earned over the last <paramref name="days"/> simulated days: revenue in those days minus the no-contact run's
     /// revenue in the same days, minus the contact cost of the messages sent in them. The whole run when <paramref name="days"/> is at
-    /// least the run's length.
+    /// least the run's length (then exactly <see cref="NetValue"/>).
     /// </summary>
     /// <param name="days">How many days, counted back from the end.</param>
     /// <returns>The net value, or 0 when the day series are missing.</returns>
@@ -133,7 +133,12 @@ public sealed record StrategyResult
             return 0;
         }
 
-        var from = n - Math.Min(days, n) - 1; // the day before the window, or -1 for the whole run
+        if (days >= n)
+        {
+            return NetValue; // the whole run, exactly as reported (contact cost rounded the same way)
+        }
+
+        var from = n - days - 1; // the day before the window
         decimal At(ImmutableArray<decimal> series, int day) => day < 0 ? 0 : series[day];
         return (At(revenue, n - 1) - At(revenue, from)) - (At(baseline, n - 1) - At(baseline, from)) - (At(cost, n - 1) - At(cost, from));
     }

@@ -160,7 +160,7 @@ public class SimulationRunnerTests
         };
 
         Assert.Equal(
-            "result strategy=default messages=1234 conversions=56 revenue=7890.13 net_value=877.63 net_value_last30=96.00 unsubscribes=3 complaints=1 violations=0",
+            "result strategy=default messages=1234 conversions=56 revenue=7890.13 net_value=877.63 net_value_last30=877.63 unsubscribes=3 complaints=1 violations=0",
             result.ToResultLine());
     }
 
@@ -171,6 +171,9 @@ public class SimulationRunnerTests
         var result = new StrategyResult
         {
             Strategy = "adaptive",
+            Revenue = 400m,
+            BaselineRevenue = 300m,
+            ContactCost = 4m,
             CumulativeRevenueByDay = [100m, 250m, 400m],
             BaselineCumulativeRevenueByDay = [90m, 200m, 300m],
             CumulativeContactCostByDay = [1m, 2m, 4m],
@@ -181,6 +184,9 @@ public class SimulationRunnerTests
         Assert.Equal(result.NetValueOverLastDays(3), result.NetValueOverLastDays(30));
         Assert.Equal(96m, result.NetValueOverLastDays(3));
         Assert.Equal(0m, new StrategyResult { Strategy = "x" }.NetValueOverLastDays(30));
+
+        // A window as long as the run is the run's net value, exactly as reported.
+        Assert.Equal(result.NetValue, result.NetValueOverLastDays(3));
     }
 
     [Theory]
