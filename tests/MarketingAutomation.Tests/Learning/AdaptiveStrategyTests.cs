@@ -496,4 +496,87 @@ public sealed class AdaptiveStrategyTests
         var other = new AdaptiveStrategy(Options(seed: 99, controlGroup: 0.5));
         Assert.All(Enumerable.Range(0, 200), i => Assert.Equal(strategy.IsInControlGroup($"customer-{i}"), other.IsInControlGroup($"customer-{i}")));
     }
+
+    // ---------------------------------------------------------------- follow-up channel
+
+    [Fact]
+    public void FollowUp_TheSecondChannelThatAnswersWhenTheFirstIsSilent_IsPreferredForTheNextFollowUp()
+    {
+        // A customer ignores e-mail; SMS follow-ups get answered, push follow-ups never do. The customer's follow-up model learns it
+        // on top of the population's channel rates, which see the same number of SMS and push deliveries here.
+        var strategy = new AdaptiveStrategy(Options(seed: 5, exploration: 0));
+        var goal = new FixedGoal("win-back");
+        var email = Channel(ChannelKind.Email);
+        var sms = Channel(ChannelKind.Sms);
+        var push = Channel(ChannelKind.Push);
+        var customer = Prospect("c-follow", "Europe/Berlin") with { ContactPoints = [new ContactPoint(ChannelKind.Email, "f@example.com"), new ContactPoint(ChannelKind.Sms, "+4915112345678"), new ContactPoint(ChannelKind.Push, "device-1")] };
+        var context = new CustomerContext(customer);
+        var now = Start;
+        Choose(strategy, context, now, [CandidateFor(goal, email, customer)]); // registers the goal
+
+        for (var round = 0; round < 6; round++)
+        {
+            var first = Sent(CandidateFor(goal, email, customer), now);
+            context = context with { Messages = context.Messages.Add(first) };
+            context = Learn(strategy, context, Feedback(first, customer.Id, FeedbackKind.Delivered, now + Duration.FromMinutes(1)));
+            foreach (var (channel, answered) in new[] { (sms, true), (push, false) })
+            {
+                var at = now + Duration.FromDays(2);
+                var followUp = Sent(new Candidate(goal, goal.Variants[0], channel, customer.FindContact(channel.Kind)!, first.DecisionId), at) with { FollowUpOf = first.DecisionId };
+                context = context with { Messages = context.Messages.Add(followUp) };
+                context = Learn(strategy, context, Feedback(followUp, customer.Id, FeedbackKind.Delivered, at + Duration.FromMinutes(1)));
+                if (answered)
+                {
+                    var clickAt = at + Duration.FromHours(1);
+                    var engaged = followUp with { EngagedAt = clickAt };
+                    context = ReplaceMessage(context, followUp, engaged);
+                    context = Learn(strategy, context, Feedback(engaged, customer.Id, FeedbackKind.Clicked, clickAt));
+                }
+            }
+
+            now += Duration.FromDays(7);
+        }
+
+        Assert.True(CustomerModelState.TryDeserialize(context.LearnedState.Span, out var state, out _));
+        var prior = new BetaPosterior(1, 1);
+        Assert.True(
+            state.FollowUpPosterior(ChannelKind.Email, ChannelKind.Sms, prior).Mean > 0.8 && state.FollowUpPosterior(ChannelKind.Email, ChannelKind.Push, prior).Mean < 0.2,
+            "the follow-up matrix records which second channel answered");
+
+        // The next silent e-mail: follow-up candidates on SMS and push; SMS must score higher, and push is never chosen (whether the
+        // SMS follow-up pays at all depends on its cost against this prospect's value).
+        var last = Sent(CandidateFor(goal, email, customer), now);
+        context = context with { Messages = context.Messages.Add(last) };
+        Candidate[] followUps =
+        [
+            new Candidate(goal, goal.Variants[0], push, customer.FindContact(ChannelKind.Push)!, last.DecisionId),
+            new Candidate(goal, goal.Variants[0], sms, customer.FindContact(ChannelKind.Sms)!, last.DecisionId),
+        ];
+        var scores = new double[2];
+        var choice = Choose(strategy, context, now + Duration.FromDays(2), followUps, scores);
+        _output.WriteLine(FormattableString.Invariant($"follow-up scores: push {scores[0]:0.0000}, sms {scores[1]:0.0000}; chosen {choice.Index}"));
+        Assert.True(scores[1] > scores[0], $"SMS follow-up {scores[1]} should beat push {scores[0]}");
+        Assert.NotEqual(0, choice.Index);
+    }
+
+    // ---------------------------------------------------------------- confidence and review
+
+    [Fact]
+    public async Task Confidence_BelowTheReviewThreshold_HoldsTheMessageForReview()
+    {
+        // Two goals of equal value on one channel: the posterior cannot tell them apart, so the confidence that the chosen one is best
+        // is about one half; with a threshold of 0.9 the agent holds the message for a person.
+        await using var t = MarketingAutomation.Tests.Support.TestAgent.Create(
+            b => b.AddGoal(new MarketingAutomation.Tests.Support.ProbeGoal("probe-a")).AddGoal(new MarketingAutomation.Tests.Support.ProbeGoal("probe-b"))
+                .UseAdaptiveStrategy(o => (o.ControlGroupShare, o.MaxSendDelay, o.ExplorationBudget) = (0, Duration.Zero, 0)),
+            o => o.ReviewConfidenceThreshold = 0.9);
+        await t.ImportAsync(MarketingAutomation.Tests.Support.AgentCustomers.WithEmail("c-1"));
+
+        var tick = await t.RunAsync();
+
+        Assert.Equal(0, tick.Dispatch.Sent);
+        var review = Assert.Single(await t.Agent.Reviews.ListPendingAsync(10, TestContext.Current.CancellationToken));
+        Assert.InRange(review.Confidence, 0.2, 0.8);
+        Assert.Equal(MessageStatus.HeldForReview, Assert.Single((await t.CustomerAsync("c-1")).Messages).Status);
+    }
 }
