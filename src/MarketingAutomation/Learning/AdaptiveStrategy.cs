@@ -84,6 +84,26 @@ public sealed class AdaptiveStrategy : IDecisionStrategy, ICustomerStateLearner,
     /// <summary>Gets the population model (shared by the send-time strategy).</summary>
     internal PopulationModel Model => _model;
 
+    /// <summary>
+    /// Writes what the population model has learned (per context, arm, channel and hour) as a versioned binary snapshot, so a restarted
+    /// process does not fall back to the priors. Customers' own models live in their learned state and are saved by the store.
+    /// </summary>
+    /// <param name="destination">The stream (left open).</param>
+    public void SaveModel(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        _model.Save(destination);
+    }
+
+    /// <summary>Replaces the population model with a snapshot written by <see cref="SaveModel"/> (goals are matched by id).</summary>
+    /// <param name="source">The stream (left open).</param>
+    /// <exception cref="InvalidDataException">Not a snapshot, another format version or model shape, or truncated; nothing was changed.</exception>
+    public void LoadModel(Stream source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _model.Load(source);
+    }
+
     /// <summary>Tells whether a customer is in the global control group (a deterministic hash bucket of the id).</summary>
     /// <param name="customerId">The customer id.</param>
     /// <returns>True when the customer gets no marketing.</returns>

@@ -46,7 +46,7 @@ internal sealed class PopulationModel
     private readonly double[] _cmpN = new double[CellKinds];
     private readonly double[] _hourS = new double[EngagedHours.Slots];
     private readonly double[] _hourN = new double[EngagedHours.Slots];
-    private Goal[] _goals = [];
+    private GoalRegistry _registry = new([], []);
     private double _valueSum;
     private double _valueCount;
 
@@ -65,15 +65,16 @@ internal sealed class PopulationModel
     /// <summary>Gets the prior complaint rate per delivered message.</summary>
     public const double PriorComplaintRate = 0.0005;
 
-    /// <summary>Gets the goals seen so far, in index order.</summary>
-    public ReadOnlySpan<Goal> Goals => Volatile.Read(ref _goals);
+    /// <summary>Gets the ids of the goals seen so far (or loaded from a snapshot), in index order.</summary>
+    public IReadOnlyList<string> GoalIds => Volatile.Read(ref _registry).Ids;
 
     /// <summary>Gets the index of a goal, registering it on first sight (allocates once per goal, never per customer).</summary>
     /// <param name="goal">The goal.</param>
     /// <returns>0 to <see cref="MaxGoals"/> - 1.</returns>
     public int GoalIndex(Goal goal)
     {
-        var goals = Volatile.Read(ref _goals);
+        var registry = Volatile.Read(ref _registry);
+        var goals = registry.Goals;
         for (var i = 0; i < goals.Length; i++)
         {
             if (ReferenceEquals(goals[i], goal))
@@ -84,33 +85,45 @@ internal sealed class PopulationModel
 
         lock (_gate)
         {
-            goals = _goals;
-            for (var i = 0; i < goals.Length; i++)
+            registry = _registry;
+            for (var i = 0; i < registry.Goals.Length; i++)
             {
-                if (ReferenceEquals(goals[i], goal))
+                if (ReferenceEquals(registry.Goals[i], goal))
                 {
                     return Math.Min(i, MaxGoals - 1);
                 }
             }
 
-            Volatile.Write(ref _goals, [.. goals, goal]);
-            return Math.Min(goals.Length, MaxGoals - 1);
+            // A goal with a known id (loaded from a snapshot, or another instance of the same goal) takes over its index.
+            for (var i = 0; i < registry.Ids.Length; i++)
+            {
+                if (string.Equals(registry.Ids[i], goal.Id, StringComparison.Ordinal))
+                {
+                    var updated = (Goal?[])registry.Goals.Clone();
+                    updated[i] = goal;
+                    Volatile.Write(ref _registry, new GoalRegistry(updated, registry.Ids));
+                    return Math.Min(i, MaxGoals - 1);
+                }
+            }
+
+            Volatile.Write(ref _registry, new GoalRegistry([.. registry.Goals, goal], [.. registry.Ids, goal.Id]));
+            return Math.Min(registry.Goals.Length, MaxGoals - 1);
         }
     }
 
     /// <summary>Finds a registered goal by id (for learning, off the hot path).</summary>
     /// <param name="goalId">The goal id.</param>
     /// <param name="index">The goal's index.</param>
-    /// <returns>The goal, or null when it was never seen.</returns>
+    /// <returns>The goal, or null when it was never seen since the process started.</returns>
     public Goal? FindGoal(string? goalId, out int index)
     {
-        var goals = Volatile.Read(ref _goals);
-        for (var i = 0; i < goals.Length; i++)
+        var registry = Volatile.Read(ref _registry);
+        for (var i = 0; i < registry.Ids.Length; i++)
         {
-            if (string.Equals(goals[i].Id, goalId, StringComparison.Ordinal))
+            if (string.Equals(registry.Ids[i], goalId, StringComparison.Ordinal) && registry.Goals[i] is { } goal)
             {
                 index = Math.Min(i, MaxGoals - 1);
-                return goals[i];
+                return goal;
             }
         }
 
@@ -298,5 +311,134 @@ internal sealed class PopulationModel
                 _unsN[k] = Math.Max(_unsN[k], _unsS[k]);
             }
         }
+    }
+
+    /// <summary>The snapshot format version this build writes and reads.</summary>
+    public const byte SnapshotVersion = 1;
+
+    private static ReadOnlySpan<byte> SnapshotMagic => "MAPM"u8;
+
+    /// <summary>Writes everything learned (counts, goal ids by index) as a versioned binary snapshot.</summary>
+    /// <param name="destination">The stream.</param>
+    public void Save(Stream destination)
+    {
+        using var writer = new BinaryWriter(destination, System.Text.Encoding.UTF8, leaveOpen: true);
+        lock (_gate)
+        {
+            writer.Write(SnapshotMagic);
+            writer.Write(SnapshotVersion);
+            writer.Write(CustomerFeatures.Cells);
+            writer.Write(Arms);
+            writer.Write(Kinds);
+            writer.Write(EngagedHours.Slots);
+            var ids = _registry.Ids;
+            writer.Write(ids.Length);
+            foreach (var id in ids)
+            {
+                writer.Write(id);
+            }
+
+            foreach (var array in Arrays())
+            {
+                foreach (var value in array)
+                {
+                    writer.Write(value);
+                }
+            }
+
+            writer.Write(_valueSum);
+            writer.Write(_valueCount);
+        }
+    }
+
+    /// <summary>Replaces what was learned with a snapshot written by <see cref="Save"/>.</summary>
+    /// <param name="source">The stream.</param>
+    /// <exception cref="InvalidDataException">The snapshot is not one, is of another version or shape, or is truncated; nothing was changed.</exception>
+    public void Load(Stream source)
+    {
+        using var reader = new BinaryReader(source, System.Text.Encoding.UTF8, leaveOpen: true);
+        try
+        {
+            Span<byte> magic = stackalloc byte[4];
+            reader.BaseStream.ReadExactly(magic);
+            if (!magic.SequenceEqual(SnapshotMagic))
+            {
+                throw new InvalidDataException("The learned model snapshot does not start with 'MAPM': it is not a snapshot written by AdaptiveStrategy.SaveModel.");
+            }
+
+            var version = reader.ReadByte();
+            if (version != SnapshotVersion)
+            {
+                throw new InvalidDataException($"The learned model snapshot has format version {version}; this build reads version {SnapshotVersion}. Start from the priors or use the build that wrote it.");
+            }
+
+            Expect(reader.ReadInt32(), CustomerFeatures.Cells, "cells");
+            Expect(reader.ReadInt32(), Arms, "arms");
+            Expect(reader.ReadInt32(), Kinds, "channel kinds");
+            Expect(reader.ReadInt32(), EngagedHours.Slots, "hour slots");
+            var count = reader.ReadInt32();
+            if (count is < 0 or > 100_000)
+            {
+                throw new InvalidDataException($"The learned model snapshot lists {count} goals; expected 0 to 100,000.");
+            }
+
+            var ids = new string[count];
+            for (var i = 0; i < count; i++)
+            {
+                ids[i] = reader.ReadString();
+            }
+
+            var arrays = Arrays();
+            var loaded = new double[arrays.Length][];
+            for (var a = 0; a < arrays.Length; a++)
+            {
+                loaded[a] = new double[arrays[a].Length];
+                for (var i = 0; i < loaded[a].Length; i++)
+                {
+                    var value = reader.ReadDouble();
+                    if (!(value >= 0) || !double.IsFinite(value))
+                    {
+                        throw new InvalidDataException($"The learned model snapshot has a count of {value} (table {a}, entry {i}); counts are finite and >= 0.");
+                    }
+
+                    loaded[a][i] = value;
+                }
+            }
+
+            var valueSum = reader.ReadDouble();
+            var valueCount = reader.ReadDouble();
+            lock (_gate)
+            {
+                for (var a = 0; a < arrays.Length; a++)
+                {
+                    loaded[a].CopyTo(arrays[a], 0);
+                }
+
+                _valueSum = valueSum;
+                _valueCount = valueCount;
+                Volatile.Write(ref _registry, new GoalRegistry(new Goal?[ids.Length], ids));
+            }
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new InvalidDataException("The learned model snapshot is truncated; nothing was loaded.", ex);
+        }
+    }
+
+    private static void Expect(int actual, int expected, string what)
+    {
+        if (actual != expected)
+        {
+            throw new InvalidDataException($"The learned model snapshot has {actual} {what}; this build models {expected}. Nothing was loaded.");
+        }
+    }
+
+    private double[][] Arrays() => [_convS, _convN, _armS, _armN, _engS, _engN, _unsS, _unsN, _cmpS, _cmpN, _hourS, _hourN];
+
+    private sealed class GoalRegistry(Goal?[] goals, string[] ids)
+    {
+        public Goal?[] Goals { get; } = goals;
+
+        public string[] Ids { get; } = ids;
     }
 }

@@ -579,4 +579,57 @@ public sealed class AdaptiveStrategyTests
         Assert.InRange(review.Confidence, 0.2, 0.8);
         Assert.Equal(MessageStatus.HeldForReview, Assert.Single((await t.CustomerAsync("c-1")).Messages).Status);
     }
+
+    // ---------------------------------------------------------------- population model snapshot
+
+    [Fact]
+    public void ModelSnapshot_SavedAndLoaded_GivesANewInstanceTheSameScores_AndABadSnapshotChangesNothing()
+    {
+        var goal = new FixedGoal("promo", offer: new Offer("take10", 10m));
+        var email = Channel(ChannelKind.Email);
+        var trained = new AdaptiveStrategy(Options(seed: 9));
+        var probe = new CustomerContext(Prospect("c-probe", "Europe/Berlin"));
+        Choose(trained, probe, Start, [CandidateFor(goal, email, probe.Customer)]);
+        for (var i = 0; i < 200; i++)
+        {
+            var customer = new CustomerContext(Prospect($"c-{i:D3}", "Europe/Berlin"));
+            var message = Sent(CandidateFor(goal, email, customer.Customer), Start);
+            customer = customer with { Messages = [message] };
+            customer = Learn(trained, customer, Feedback(message, customer.Id, FeedbackKind.Delivered, Start + Duration.FromMinutes(1)));
+            if (i % 4 == 0)
+            {
+                var at = Start + Duration.FromHours(2);
+                var engaged = message with { EngagedAt = at };
+                customer = ReplaceMessage(customer, message, engaged);
+                customer = Learn(trained, customer, Feedback(engaged, customer.Id, FeedbackKind.Converted, at, 80m));
+            }
+        }
+
+        double Score(AdaptiveStrategy strategy, Goal? asGoal = null)
+        {
+            var scores = new double[1];
+            Choose(strategy, probe, Start, [CandidateFor(asGoal ?? goal, email, probe.Customer)], scores);
+            return scores[0];
+        }
+
+        var fresh = new AdaptiveStrategy(Options(seed: 9));
+        var before = Score(fresh);
+        Assert.NotEqual(before, Score(trained), 6); // training changed the model
+
+        using var snapshot = new MemoryStream();
+        trained.SaveModel(snapshot);
+        var bytes = snapshot.ToArray();
+
+        // A truncated snapshot and a foreign file are refused with a clear error, and nothing changes.
+        var truncated = Assert.Throws<InvalidDataException>(() => fresh.LoadModel(new MemoryStream(bytes[..(bytes.Length / 2)])));
+        Assert.Contains("truncated", truncated.Message, StringComparison.Ordinal);
+        var foreign = Assert.Throws<InvalidDataException>(() => fresh.LoadModel(new MemoryStream("not a snapshot"u8.ToArray())));
+        Assert.Contains("MAPM", foreign.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Score(fresh));
+
+        // Goals are matched by id: a new goal instance with the same id takes over the learned evidence.
+        var restored = new AdaptiveStrategy(Options(seed: 9));
+        restored.LoadModel(new MemoryStream(bytes));
+        Assert.Equal(Score(trained), Score(restored, new FixedGoal("promo", offer: new Offer("take10", 10m))), 12);
+    }
 }
