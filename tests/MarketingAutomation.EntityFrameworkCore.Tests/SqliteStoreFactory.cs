@@ -1,0 +1,44 @@
+using MarketingAutomation.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace MarketingAutomation.EntityFrameworkCore.Tests;
+
+/// <summary>A fresh SQLite database file in its own temporary directory, deleted on dispose.</summary>
+internal sealed class SqliteTempDatabase : IDisposable
+{
+    public SqliteTempDatabase()
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "ma-ef-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+        ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(Directory, "store.db") }.ToString();
+    }
+
+    public string Directory { get; }
+
+    public string ConnectionString { get; }
+
+    public EntityFrameworkCoreCustomerStore CreateStore()
+    {
+        var options = new DbContextOptionsBuilder<MarketingAutomationDbContext>().UseSqlite(ConnectionString).Options;
+        return new EntityFrameworkCoreCustomerStore(new PooledDbContextFactory<MarketingAutomationDbContext>(options));
+    }
+
+    public void Dispose()
+    {
+        using (var connection = new SqliteConnection(ConnectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the temp directory is cleaned up by the system otherwise.
+        }
+    }
+}
