@@ -63,20 +63,18 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
         var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var dueTicks = dueBy.ToUnixTimeTicks();
-            var query = db.Customers.AsNoTracking().Where(c => c.NextEvaluationAtTicks <= dueTicks);
-            if (after is { } cursor)
+            // Keyset paging as two range reads of the (next evaluation, id) index: the rest of the cursor's instant, then later instants.
+            var take = maxCount == int.MaxValue ? maxCount : maxCount + 1;
+            var rows = new List<CustomerRow>();
+            if (after is { } cursor && cursor.DueAt <= dueBy)
             {
-                var atTicks = cursor.DueAt.ToUnixTimeTicks();
-                var id = cursor.CustomerId ?? string.Empty;
-                // Translated to SQL (id > @id): the database orders ids by the column's collation, binary on SQLite.
-#pragma warning disable CA1309 // The ordinal overload is not translated to SQL.
-                query = query.Where(c => c.NextEvaluationAtTicks > atTicks || (c.NextEvaluationAtTicks == atTicks && string.Compare(c.Id, id) > 0));
-#pragma warning restore CA1309
+                rows.AddRange(await SameInstantAfterQuery(db.Customers.AsNoTracking(), cursor).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false));
             }
 
-            var take = maxCount == int.MaxValue ? maxCount : maxCount + 1;
-            var rows = await query.OrderBy(c => c.NextEvaluationAtTicks).ThenBy(c => c.Id).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (rows.Count < take)
+            {
+                rows.AddRange(await DueQuery(db.Customers.AsNoTracking(), dueBy, after?.DueAt).Take(take - rows.Count).ToListAsync(cancellationToken).ConfigureAwait(false));
+            }
             var more = rows.Count > maxCount;
             var page = new List<CustomerContext>(Math.Min(rows.Count, maxCount));
             for (var i = 0; i < rows.Count && i < maxCount; i++)
@@ -164,9 +162,7 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
         var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            var json = await db.Reviews.AsNoTracking()
-                .Where(r => !r.Resolved)
-                .OrderBy(r => r.CreatedAtTicks).ThenBy(r => r.ReviewId)
+            var json = await PendingReviewsQuery(db.Reviews.AsNoTracking())
                 .Take(maxCount)
                 .Select(r => r.Json)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -391,8 +387,17 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
                 }
             }
 
-            var outboxIds = await ExistingAsync(db.Outbox.AsNoTracking(), decisions.Where(d => d.Outbox is not null).Select(d => d.Outbox!.Id), o => o.MessageId, ct).ConfigureAwait(false);
-            var reviewIds = await ExistingAsync(db.Reviews.AsNoTracking(), decisions.Where(d => d.Review is not null).Select(d => d.Review!.ReviewId), r => r.ReviewId, ct).ConfigureAwait(false);
+            var outboxIds = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in decisions.Where(d => d.Outbox is not null).Select(d => d.Outbox!.Id).Distinct(StringComparer.Ordinal).Chunk(MaxIdsPerQuery))
+            {
+                outboxIds.UnionWith(await db.Outbox.AsNoTracking().Where(o => chunk.Contains(o.MessageId)).Select(o => o.MessageId).ToListAsync(ct).ConfigureAwait(false));
+            }
+
+            var reviewIds = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in decisions.Where(d => d.Review is not null).Select(d => d.Review!.ReviewId).Distinct(StringComparer.Ordinal).Chunk(MaxIdsPerQuery))
+            {
+                reviewIds.UnionWith(await db.Reviews.AsNoTracking().Where(r => chunk.Contains(r.ReviewId)).Select(r => r.ReviewId).ToListAsync(ct).ConfigureAwait(false));
+            }
             var traceIds = decisions.Where(d => d.Trace is not null).Select(d => d.Trace!.DecisionId).Distinct().ToArray();
             var traces = traceIds.Length == 0
                 ? []
@@ -489,22 +494,12 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
 
         return await WriteAsync<IReadOnlyList<OutboxMessage>>(async (db, ct) =>
         {
-            var nowTicks = now.ToUnixTimeTicks();
-            var pending = (int)OutboxStatus.Pending;
             var claimedStatus = (int)OutboxStatus.Claimed;
 
             // Claimable: pending rows due by now, and claimed rows whose lease ended; each index yields at most maxCount rows,
             // then the union is ordered by (due, id).
-            var candidates = await db.Outbox
-                .Where(o => o.Status == pending && o.DueAtTicks <= nowTicks)
-                .OrderBy(o => o.DueAtTicks).ThenBy(o => o.MessageId)
-                .Take(maxCount)
-                .ToListAsync(ct).ConfigureAwait(false);
-            var expired = await db.Outbox
-                .Where(o => o.Status == claimedStatus && o.LeaseUntilTicks != null && o.LeaseUntilTicks <= nowTicks)
-                .OrderBy(o => o.LeaseUntilTicks).ThenBy(o => o.MessageId)
-                .Take(maxCount)
-                .ToListAsync(ct).ConfigureAwait(false);
+            var candidates = await DueOutboxQuery(db.Outbox, now).Take(maxCount).ToListAsync(ct).ConfigureAwait(false);
+            var expired = await ExpiredLeaseQuery(db.Outbox, now).Take(maxCount).ToListAsync(ct).ConfigureAwait(false);
             if (expired.Count > 0)
             {
                 candidates.AddRange(expired);
@@ -671,6 +666,71 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
 
     // ------------------------------------------------------------------------------------------------ helpers
 
+    /// <summary>Customers due after one instant and by another, in keyset order (next evaluation, id): a range read of the due index.</summary>
+    /// <param name="customers">The customers table.</param>
+    /// <param name="dueBy">The due instant (inclusive).</param>
+    /// <param name="after">The lower bound (exclusive), or null for none.</param>
+    /// <returns>The ordered query.</returns>
+    internal static IQueryable<CustomerRow> DueQuery(IQueryable<CustomerRow> customers, Instant dueBy, Instant? after)
+    {
+        var dueTicks = dueBy.ToUnixTimeTicks();
+        var query = customers.Where(c => c.NextEvaluationAtTicks <= dueTicks);
+        if (after is { } lower)
+        {
+            var afterTicks = lower.ToUnixTimeTicks();
+            query = query.Where(c => c.NextEvaluationAtTicks > afterTicks);
+        }
+
+        return query.OrderBy(c => c.NextEvaluationAtTicks).ThenBy(c => c.Id);
+    }
+
+    /// <summary>Customers due at the cursor's instant with a greater id, in id order: a range read of the due index.</summary>
+    /// <param name="customers">The customers table.</param>
+    /// <param name="cursor">The cursor.</param>
+    /// <returns>The ordered query.</returns>
+    internal static IQueryable<CustomerRow> SameInstantAfterQuery(IQueryable<CustomerRow> customers, DueCursor cursor)
+    {
+        var atTicks = cursor.DueAt.ToUnixTimeTicks();
+        var id = cursor.CustomerId ?? string.Empty;
+
+        // Translated to SQL (id > @id): the database orders ids by the column's collation, binary on SQLite.
+#pragma warning disable CA1309 // The ordinal overload is not translated to SQL.
+        return customers.Where(c => c.NextEvaluationAtTicks == atTicks && string.Compare(c.Id, id) > 0).OrderBy(c => c.NextEvaluationAtTicks).ThenBy(c => c.Id);
+#pragma warning restore CA1309
+    }
+
+    /// <summary>Pending outbox rows due by an instant, ordered by (due, id): a range read of the (status, due, id) index.</summary>
+    /// <param name="outbox">The outbox table.</param>
+    /// <param name="now">The current instant.</param>
+    /// <returns>The ordered query.</returns>
+    internal static IQueryable<OutboxRow> DueOutboxQuery(IQueryable<OutboxRow> outbox, Instant now)
+    {
+        var nowTicks = now.ToUnixTimeTicks();
+        var pending = (int)OutboxStatus.Pending;
+        return outbox.Where(o => o.Status == pending && o.DueAtTicks <= nowTicks).OrderBy(o => o.DueAtTicks).ThenBy(o => o.MessageId);
+    }
+
+    /// <summary>Claimed outbox rows whose lease ended by an instant, ordered by (lease end, id): a range read of the (status, lease, id) index.</summary>
+    /// <param name="outbox">The outbox table.</param>
+    /// <param name="now">The current instant.</param>
+    /// <returns>The ordered query.</returns>
+    internal static IQueryable<OutboxRow> ExpiredLeaseQuery(IQueryable<OutboxRow> outbox, Instant now)
+    {
+        var nowTicks = now.ToUnixTimeTicks();
+        var claimed = (int)OutboxStatus.Claimed;
+        return outbox.Where(o => o.Status == claimed && o.LeaseUntilTicks <= nowTicks).OrderBy(o => o.LeaseUntilTicks).ThenBy(o => o.MessageId);
+    }
+
+    /// <summary>Pending reviews, oldest first: a range read of the (resolved, created, id) index.</summary>
+    /// <param name="reviews">The reviews table.</param>
+    /// <returns>The ordered query.</returns>
+    internal static IQueryable<ReviewRow> PendingReviewsQuery(IQueryable<ReviewRow> reviews)
+    {
+        // Compared with a parameter, not negated: "NOT resolved" cannot use the index.
+        var resolved = false;
+        return reviews.Where(r => r.Resolved == resolved).OrderBy(r => r.CreatedAtTicks).ThenBy(r => r.ReviewId);
+    }
+
     private static OutboxMessage AsNewRow(OutboxMessage row, Instant dueAt) =>
         row with { DueAt = dueAt, Status = OutboxStatus.Pending, Attempts = 0, LeaseOwner = null, LeaseUntil = null, ProviderMessageId = null, LastError = null };
 
@@ -725,22 +785,6 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
                     result[row.Id] = new LoadedCustomer(row, ToContext(row));
                 }
             }
-        }
-
-        return result;
-    }
-
-    private static async Task<HashSet<string>> ExistingAsync<TRow>(IQueryable<TRow> rows, IEnumerable<string> ids, System.Linq.Expressions.Expression<Func<TRow, string>> key, CancellationToken cancellationToken)
-    {
-        var result = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(MaxIdsPerQuery))
-        {
-            var parameter = key.Parameters[0];
-            var contains = System.Linq.Expressions.Expression.Call(
-                typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], System.Linq.Expressions.Expression.Constant(chunk), key.Body);
-            var predicate = System.Linq.Expressions.Expression.Lambda<Func<TRow, bool>>(contains, parameter);
-            var found = await rows.Where(predicate).Select(key).ToListAsync(cancellationToken).ConfigureAwait(false);
-            result.UnionWith(found);
         }
 
         return result;

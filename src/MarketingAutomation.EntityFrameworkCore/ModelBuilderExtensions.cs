@@ -7,7 +7,7 @@ public static class ModelBuilderExtensions
 {
     /// <summary>
     /// Adds the store's tables: <c>customers</c> (keyset index on next evaluation and id), <c>event_ids</c> (the inbox),
-    /// <c>outbox</c> (index on status and due instant), <c>traces</c> (index on customer and instant) and <c>reviews</c>
+    /// <c>outbox</c> (indexes on status, due instant and id, and on status, lease end and id), <c>traces</c> (index on customer and instant) and <c>reviews</c>
     /// (index on resolved and creation instant). Instants are stored as Unix ticks.
     /// </summary>
     /// <param name="modelBuilder">The model builder.</param>
@@ -53,8 +53,8 @@ public static class ModelBuilderExtensions
             e.Property(x => x.LastError).HasColumnName("last_error");
             e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
             e.Property(x => x.MessageJson).HasColumnName("message");
-            e.HasIndex(x => new { x.Status, x.DueAtTicks }).HasDatabaseName("ix_outbox_status_due");
-            e.HasIndex(x => new { x.Status, x.LeaseUntilTicks }).HasDatabaseName("ix_outbox_status_lease");
+            e.HasIndex(x => new { x.Status, x.DueAtTicks, x.MessageId }).HasDatabaseName("ix_outbox_status_due");
+            e.HasIndex(x => new { x.Status, x.LeaseUntilTicks, x.MessageId }).HasDatabaseName("ix_outbox_status_lease");
         });
 
         modelBuilder.Entity<TraceRow>(e =>

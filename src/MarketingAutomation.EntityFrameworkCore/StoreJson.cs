@@ -58,6 +58,7 @@ internal static class StoreJson
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DropComputedProperties, AddEventDiscriminator } },
         };
+        options.Converters.Add(new ImmutableArrayConverterFactory());
         options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
         options.MakeReadOnly();
         return options;
@@ -99,5 +100,45 @@ internal static class StoreJson
         }
 
         typeInfo.PolymorphismOptions = polymorphism;
+    }
+}
+
+/// <summary>Writes <see cref="ImmutableArray{T}"/> as a JSON array, a default (uninitialized) one as empty; reads null as empty.</summary>
+internal sealed class ImmutableArrayConverterFactory : JsonConverterFactory
+{
+    public override bool CanConvert(Type typeToConvert) =>
+        typeToConvert.IsGenericType && typeToConvert.GetGenericTypeDefinition() == typeof(ImmutableArray<>);
+
+    public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+        (JsonConverter)Activator.CreateInstance(typeof(ImmutableArrayConverter<>).MakeGenericType(typeToConvert.GetGenericArguments()[0]))!;
+
+    private sealed class ImmutableArrayConverter<T> : JsonConverter<ImmutableArray<T>>
+    {
+        public override bool HandleNull => true;
+
+        public override ImmutableArray<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                return [];
+            }
+
+            var items = JsonSerializer.Deserialize<T[]>(ref reader, options);
+            return items is null ? [] : System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(items);
+        }
+
+        public override void Write(Utf8JsonWriter writer, ImmutableArray<T> value, JsonSerializerOptions options)
+        {
+            writer.WriteStartArray();
+            if (!value.IsDefault)
+            {
+                foreach (var item in value)
+                {
+                    JsonSerializer.Serialize(writer, item, options);
+                }
+            }
+
+            writer.WriteEndArray();
+        }
     }
 }

@@ -19,10 +19,11 @@ internal sealed class SqliteTempDatabase : IDisposable
 
     public string ConnectionString { get; }
 
-    public EntityFrameworkCoreCustomerStore CreateStore()
+    public EntityFrameworkCoreCustomerStore CreateStore(Action<DbContextOptionsBuilder>? configure = null, int maxTracesPerCustomer = EntityFrameworkCoreCustomerStore.DefaultMaxTracesPerCustomer)
     {
-        var options = new DbContextOptionsBuilder<MarketingAutomationDbContext>().UseSqlite(ConnectionString).Options;
-        return new EntityFrameworkCoreCustomerStore(new PooledDbContextFactory<MarketingAutomationDbContext>(options));
+        var builder = new DbContextOptionsBuilder<MarketingAutomationDbContext>().UseSqlite(ConnectionString);
+        configure?.Invoke(builder);
+        return new EntityFrameworkCoreCustomerStore(new PooledDbContextFactory<MarketingAutomationDbContext>(builder.Options), maxTracesPerCustomer: maxTracesPerCustomer);
     }
 
     public void Dispose()

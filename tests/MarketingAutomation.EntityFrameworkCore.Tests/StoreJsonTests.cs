@@ -169,3 +169,27 @@ public sealed class StoreJsonTests
         Assert.Equal(events[4], eventsBack[4]);
     }
 }
+
+public sealed class StoreJsonDefaultsTests
+{
+    [Fact]
+    public void Default_immutable_arrays_are_written_as_empty()
+    {
+        var customer = new Customer("c") { ContactPoints = default, Consents = default, Purchases = default, Subscriptions = default, SupportContacts = default };
+
+        var back = StoreJson.Deserialize<Customer>(StoreJson.Serialize(customer));
+
+        Assert.True(CustomerProjection.HasSameFacts(customer, back));
+        Assert.False(back.Consents.IsDefault);
+        Assert.Empty(back.ContactPoints);
+    }
+
+    [Fact]
+    public void Events_of_types_without_a_discriminator_are_not_stored()
+    {
+        Assert.False(StoreJson.IsStorable(new CustomEvent("e", "c", Instant.FromUnixTimeSeconds(0))));
+        Assert.True(StoreJson.IsStorable(new BrowseEvent("e", "c", Instant.FromUnixTimeSeconds(0), "shoes")));
+    }
+
+    private sealed record CustomEvent(string EventId, string CustomerId, Instant OccurredAt) : CustomerEvent(EventId, CustomerId, OccurredAt);
+}
