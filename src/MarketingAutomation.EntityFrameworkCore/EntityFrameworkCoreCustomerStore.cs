@@ -20,7 +20,7 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
     /// <summary>The default number of traces kept per customer.</summary>
     public const int DefaultMaxTracesPerCustomer = 50;
 
-    private const int MaxWriteAttempts = 5;
+    private const int MaxWriteAttempts = 10;
     private const int MaxIdsPerQuery = 500;
 
     private readonly IDbContextFactory<MarketingAutomationDbContext> _factory;
@@ -29,6 +29,7 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile bool _schemaReady;
     private bool _serializeWrites;
+    private bool _isNpgsql;
 
     /// <summary>Initializes a new instance of the <see cref="EntityFrameworkCoreCustomerStore"/> class.</summary>
     /// <param name="factory">Creates a context per operation.</param>
@@ -498,8 +499,24 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
 
             // Claimable: pending rows due by now, and claimed rows whose lease ended; each index yields at most maxCount rows,
             // then the union is ordered by (due, id).
-            var candidates = await DueOutboxQuery(db.Outbox, now).Take(maxCount).ToListAsync(ct).ConfigureAwait(false);
-            var expired = await ExpiredLeaseQuery(db.Outbox, now).Take(maxCount).ToListAsync(ct).ConfigureAwait(false);
+            List<OutboxRow> candidates, expired;
+            if (_isNpgsql)
+            {
+                // Concurrent dispatchers skip each other's rows instead of conflicting on them.
+                var nowTicks = now.ToUnixTimeTicks();
+                candidates = await db.Outbox.FromSqlInterpolated(
+                    $"SELECT * FROM outbox WHERE status = {(int)OutboxStatus.Pending} AND due_at <= {nowTicks} ORDER BY due_at, message_id LIMIT {maxCount} FOR UPDATE SKIP LOCKED")
+                    .ToListAsync(ct).ConfigureAwait(false);
+                expired = await db.Outbox.FromSqlInterpolated(
+                    $"SELECT * FROM outbox WHERE status = {claimedStatus} AND lease_until <= {nowTicks} ORDER BY lease_until, message_id LIMIT {maxCount} FOR UPDATE SKIP LOCKED")
+                    .ToListAsync(ct).ConfigureAwait(false);
+            }
+            else
+            {
+                candidates = await DueOutboxQuery(db.Outbox, now).Take(maxCount).ToListAsync(ct).ConfigureAwait(false);
+                expired = await ExpiredLeaseQuery(db.Outbox, now).Take(maxCount).ToListAsync(ct).ConfigureAwait(false);
+            }
+
             if (expired.Count > 0)
             {
                 candidates.AddRange(expired);
@@ -858,6 +875,7 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
             }
 
             _serializeWrites = isSqlite;
+            _isNpgsql = string.Equals(db.Database.ProviderName, "Npgsql.EntityFrameworkCore.PostgreSQL", StringComparison.Ordinal);
             _schemaReady = true;
         }
         finally

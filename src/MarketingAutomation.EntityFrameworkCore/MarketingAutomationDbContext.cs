@@ -30,6 +30,8 @@ public sealed class MarketingAutomationDbContext : DbContext
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
-        modelBuilder.ApplyMarketingAutomationModel();
+        // PostgreSQL's default collation follows the locale; ids are ordered and compared ordinally.
+        var idCollation = string.Equals(Database.ProviderName, "Npgsql.EntityFrameworkCore.PostgreSQL", StringComparison.Ordinal) ? "C" : null;
+        modelBuilder.ApplyMarketingAutomationModel(idCollation);
     }
 }

@@ -11,8 +11,13 @@ public static class ModelBuilderExtensions
     /// (index on resolved and creation instant). Instants are stored as Unix ticks.
     /// </summary>
     /// <param name="modelBuilder">The model builder.</param>
+    /// <param name="idCollation">
+    /// The collation of the id columns, which must order ids ordinally (binary): null for the provider's default (binary on SQLite),
+    /// <c>"C"</c> on PostgreSQL, whose default collation follows the database's locale. <see cref="MarketingAutomationDbContext"/>
+    /// passes <c>"C"</c> on Npgsql.
+    /// </param>
     /// <returns>The model builder.</returns>
-    public static ModelBuilder ApplyMarketingAutomationModel(this ModelBuilder modelBuilder)
+    public static ModelBuilder ApplyMarketingAutomationModel(this ModelBuilder modelBuilder, string? idCollation = null)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
 
@@ -20,7 +25,7 @@ public static class ModelBuilderExtensions
         {
             e.ToTable("customers");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").HasMaxLength(256);
+            e.Property(x => x.Id).HasColumnName("id").HasMaxLength(256).UseCollation(idCollation);
             e.Property(x => x.NextEvaluationAtTicks).HasColumnName("next_evaluation_at");
             e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
             e.Property(x => x.FactsJson).HasColumnName("facts");
@@ -34,20 +39,20 @@ public static class ModelBuilderExtensions
         {
             e.ToTable("event_ids");
             e.HasKey(x => x.EventId);
-            e.Property(x => x.EventId).HasColumnName("event_id").HasMaxLength(256);
-            e.Property(x => x.CustomerId).HasColumnName("customer_id").HasMaxLength(256);
+            e.Property(x => x.EventId).HasColumnName("event_id").HasMaxLength(256).UseCollation(idCollation);
+            e.Property(x => x.CustomerId).HasColumnName("customer_id").HasMaxLength(256).UseCollation(idCollation);
         });
 
         modelBuilder.Entity<OutboxRow>(e =>
         {
             e.ToTable("outbox");
             e.HasKey(x => x.MessageId);
-            e.Property(x => x.MessageId).HasColumnName("message_id").HasMaxLength(256);
-            e.Property(x => x.CustomerId).HasColumnName("customer_id").HasMaxLength(256);
+            e.Property(x => x.MessageId).HasColumnName("message_id").HasMaxLength(256).UseCollation(idCollation);
+            e.Property(x => x.CustomerId).HasColumnName("customer_id").HasMaxLength(256).UseCollation(idCollation);
             e.Property(x => x.Status).HasColumnName("status");
             e.Property(x => x.DueAtTicks).HasColumnName("due_at");
             e.Property(x => x.Attempts).HasColumnName("attempts");
-            e.Property(x => x.LeaseOwner).HasColumnName("lease_owner").HasMaxLength(256);
+            e.Property(x => x.LeaseOwner).HasColumnName("lease_owner").HasMaxLength(256).UseCollation(idCollation);
             e.Property(x => x.LeaseUntilTicks).HasColumnName("lease_until");
             e.Property(x => x.ProviderMessageId).HasColumnName("provider_message_id");
             e.Property(x => x.LastError).HasColumnName("last_error");
@@ -62,7 +67,7 @@ public static class ModelBuilderExtensions
             e.ToTable("traces");
             e.HasKey(x => x.DecisionId);
             e.Property(x => x.DecisionId).HasColumnName("decision_id");
-            e.Property(x => x.CustomerId).HasColumnName("customer_id").HasMaxLength(256);
+            e.Property(x => x.CustomerId).HasColumnName("customer_id").HasMaxLength(256).UseCollation(idCollation);
             e.Property(x => x.AtTicks).HasColumnName("at");
             e.Property(x => x.Sequence).HasColumnName("sequence");
             e.Property(x => x.Json).HasColumnName("trace");
@@ -74,8 +79,8 @@ public static class ModelBuilderExtensions
         {
             e.ToTable("reviews");
             e.HasKey(x => x.ReviewId);
-            e.Property(x => x.ReviewId).HasColumnName("review_id").HasMaxLength(256);
-            e.Property(x => x.CustomerId).HasColumnName("customer_id").HasMaxLength(256);
+            e.Property(x => x.ReviewId).HasColumnName("review_id").HasMaxLength(256).UseCollation(idCollation);
+            e.Property(x => x.CustomerId).HasColumnName("customer_id").HasMaxLength(256).UseCollation(idCollation);
             e.Property(x => x.CreatedAtTicks).HasColumnName("created_at");
             e.Property(x => x.Resolved).HasColumnName("resolved");
             e.Property(x => x.Json).HasColumnName("review");
