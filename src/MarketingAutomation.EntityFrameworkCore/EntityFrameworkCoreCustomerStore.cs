@@ -788,12 +788,18 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
         };
 
     /// <summary>Loads (tracked) the customers with the given ids, by id.</summary>
-    private static async Task<Dictionary<string, LoadedCustomer>> LoadCustomersAsync(MarketingAutomationDbContext db, IEnumerable<string> ids, CancellationToken cancellationToken)
+    /// <remarks>
+    /// On PostgreSQL the rows are locked (<c>FOR UPDATE</c>, in id order so that batches cannot deadlock) until the transaction ends,
+    /// so concurrent writers to one customer wait for each other instead of conflicting.
+    /// </remarks>
+    private async Task<Dictionary<string, LoadedCustomer>> LoadCustomersAsync(MarketingAutomationDbContext db, IEnumerable<string> ids, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, LoadedCustomer>(StringComparer.Ordinal);
-        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(MaxIdsPerQuery))
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Chunk(MaxIdsPerQuery))
         {
-            var rows = await db.Customers.Where(c => chunk.Contains(c.Id)).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var rows = _isNpgsql
+                ? await db.Customers.FromSqlInterpolated($"SELECT * FROM customers WHERE id = ANY({chunk}) ORDER BY id FOR UPDATE").ToListAsync(cancellationToken).ConfigureAwait(false)
+                : await db.Customers.Where(c => chunk.Contains(c.Id)).ToListAsync(cancellationToken).ConfigureAwait(false);
             foreach (var row in rows)
             {
                 // The database may compare ids case-insensitively; the store's ids are ordinal.
@@ -807,7 +813,7 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
         return result;
     }
 
-    private static async Task SetMessageStatusAsync(MarketingAutomationDbContext db, string customerId, string messageId, MessageStatus status, Instant at, CancellationToken cancellationToken)
+    private async Task SetMessageStatusAsync(MarketingAutomationDbContext db, string customerId, string messageId, MessageStatus status, Instant at, CancellationToken cancellationToken)
     {
         var loaded = await LoadCustomersAsync(db, [customerId], cancellationToken).ConfigureAwait(false);
         if (loaded.TryGetValue(customerId, out var entry))
@@ -908,9 +914,9 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
                         return result;
                     }
                 }
-                catch (DbUpdateConcurrencyException) when (attempt < MaxWriteAttempts)
+                catch (DbUpdateException e) when (attempt < MaxWriteAttempts && IsTransient(e))
                 {
-                    // Another writer changed a row since it was read: read again and redo the whole operation.
+                    // Another writer changed or inserted a row since it was read: read again and redo the whole operation.
                 }
                 finally
                 {
@@ -919,6 +925,12 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
             }
         }
     }
+
+    /// <summary>Whether a failed save is worth redoing: an optimistic concurrency conflict, or on PostgreSQL a unique violation of a
+    /// row inserted concurrently, a serialization failure or a deadlock.</summary>
+    private static bool IsTransient(DbUpdateException exception) =>
+        exception is DbUpdateConcurrencyException
+        || exception.InnerException is System.Data.Common.DbException { SqlState: "23505" or "40001" or "40P01" };
 
     /// <summary>A tracked customer row and its current context; <see cref="Put"/> writes a new context into the row.</summary>
     private sealed class LoadedCustomer(CustomerRow row, CustomerContext context)

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Npgsql;
 
 namespace MarketingAutomation.EntityFrameworkCore.Tests;
 
@@ -11,47 +10,22 @@ namespace MarketingAutomation.EntityFrameworkCore.Tests;
 /// </summary>
 public sealed class PostgresCustomerStoreConformanceTests : CustomerStoreConformanceTests
 {
-    private const string Variable = "MARKETINGAUTOMATION_TEST_POSTGRES";
-    private readonly List<string> _databases = [];
-    private string? _admin;
+    private readonly List<PostgresTestDatabase> _databases = [];
 
     protected override async ValueTask<ICustomerStore> CreateStoreAsync()
     {
-        _admin = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(_admin))
-        {
-            Assert.Skip($"Set {Variable} to a PostgreSQL connection string to run these tests.");
-        }
-
-        var name = "ma_test_" + Guid.NewGuid().ToString("N");
-        await using (var connection = new NpgsqlConnection(_admin))
-        {
-            await connection.OpenAsync(TestCancellationToken);
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await command.ExecuteNonQueryAsync(TestCancellationToken);
-        }
-
-        _databases.Add(name);
-        var connectionString = new NpgsqlConnectionStringBuilder(_admin) { Database = name }.ToString();
-        var options = new DbContextOptionsBuilder<MarketingAutomationDbContext>().UseNpgsql(connectionString).Options;
+        var database = await PostgresTestDatabase.CreateAsync(TestCancellationToken);
+        _databases.Add(database);
+        var options = new DbContextOptionsBuilder<MarketingAutomationDbContext>().UseNpgsql(database.ConnectionString).Options;
         return new EntityFrameworkCoreCustomerStore(new PooledDbContextFactory<MarketingAutomationDbContext>(options));
     }
 
     protected override async ValueTask DisposeAsyncCore()
     {
         await base.DisposeAsyncCore();
-        if (_admin is null)
+        foreach (var database in _databases)
         {
-            return;
-        }
-
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_admin);
-        await connection.OpenAsync();
-        foreach (var name in _databases)
-        {
-            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-            await command.ExecuteNonQueryAsync();
+            await database.DisposeAsync();
         }
 
         _databases.Clear();
