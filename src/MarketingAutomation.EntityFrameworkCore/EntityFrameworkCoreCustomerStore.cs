@@ -12,8 +12,12 @@ namespace MarketingAutomation.EntityFrameworkCore;
 /// the next evaluation as Unix ticks with an index on (next evaluation, id) for keyset paging. Ids are ordered by the database's
 /// collation of the id column (binary on SQLite).</para>
 /// <para>On SQLite, writes from one process are serialized by a gate (SQLite has one writer anyway) and transactions begin
-/// immediately, so concurrent claims never hand a row out twice. On other providers, versions on customers and outbox rows are
-/// concurrency tokens; a conflicting write is retried.</para>
+/// immediately, so concurrent claims never hand a row out twice. On PostgreSQL (Npgsql), the customers an operation changes are
+/// locked <c>FOR UPDATE</c> in id order and claims read with <c>FOR UPDATE SKIP LOCKED</c>. On every provider the versions of
+/// customers and outbox rows are concurrency tokens; a conflicting write (or, on PostgreSQL, a unique violation from a concurrent
+/// insert, a serialization failure or a deadlock) is redone from the start, up to ten times.</para>
+/// <para>Nothing is logged by the store. EF Core logs SQL without parameter values unless sensitive data logging is enabled, which
+/// would log personal data (addresses, message bodies) and must stay off outside development.</para>
 /// </remarks>
 internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReviewQueue, IDisposable
 {
