@@ -345,7 +345,8 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
         Assert.Equal(new byte[] { 9, 8, 7, 6 }, after.LearnedState.ToArray());
         Assert.Equal(before!.NextEvaluationAt, after.NextEvaluationAt);
         Assert.Equal("msg-1", Assert.Single(after.Messages).MessageId);
-        Assert.Equal(before.Customer, after.Customer);
+        // Record equality compares the customer's collections by reference, which a store that reads from a database cannot keep.
+        Assert.True(CustomerProjection.HasSameFacts(before.Customer, after.Customer), "Saving a learned state must not change the customer's facts.");
         Assert.True(after.Version > before.Version, "Saving a learned state must bump the customer's version.");
         Assert.Equal(new byte[] { 5 }, (await store.GetCustomerAsync("cust-002", TestCancellationToken))!.LearnedState.ToArray());
         Assert.Null(await store.GetCustomerAsync("cust-404", TestCancellationToken));
