@@ -66,7 +66,6 @@ public sealed class SqliteStoreConcurrencyTests : StoreConcurrencyTests
 
 public sealed class PostgresStoreConcurrencyTests : StoreConcurrencyTests
 {
-    private readonly string? _admin = Environment.GetEnvironmentVariable(PostgresTestDatabase.Variable);
     private PostgresTestDatabase? _database;
 
     private protected override async ValueTask<EntityFrameworkCoreCustomerStore> CreateStoreAsync()
@@ -87,7 +86,10 @@ public sealed class PostgresStoreConcurrencyTests : StoreConcurrencyTests
     }
 }
 
-/// <summary>A fresh PostgreSQL database on the server named by <c>MARKETINGAUTOMATION_TEST_POSTGRES</c>, dropped on dispose; skips the test when unset.</summary>
+/// <summary>
+/// A fresh PostgreSQL database, dropped on dispose, on the server named by <c>MARKETINGAUTOMATION_TEST_POSTGRES</c> or on a throwaway
+/// cluster (<see cref="ThrowawayPostgres"/>); skips the test, saying how to enable it, when there is neither.
+/// </summary>
 internal sealed class PostgresTestDatabase : IAsyncDisposable
 {
     public const string Variable = "MARKETINGAUTOMATION_TEST_POSTGRES";
@@ -106,11 +108,7 @@ internal sealed class PostgresTestDatabase : IAsyncDisposable
 
     public static async Task<PostgresTestDatabase> CreateAsync(CancellationToken cancellationToken)
     {
-        var admin = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(admin))
-        {
-            Assert.Skip($"Set {Variable} to a PostgreSQL connection string to run these tests.");
-        }
+        var admin = ThrowawayPostgres.ConnectionStringOrSkip();
 
         var name = "ma_test_" + Guid.NewGuid().ToString("N");
         await using var connection = new NpgsqlConnection(admin);
