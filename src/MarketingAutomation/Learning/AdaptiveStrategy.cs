@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 
 namespace MarketingAutomation;
 
@@ -303,14 +302,16 @@ public sealed class AdaptiveStrategy : IDecisionStrategy, ICustomerStateLearner,
         }
     }
 
-    private static ChannelKind? FirstKind(CustomerContext customer, Guid decisionId)
+    private static ChannelKind? FirstKind(CustomerContext customer, Guid decisionId) => FindMessage(customer, decisionId)?.Kind;
+
+    private static MessageRecord? FindMessage(CustomerContext customer, Guid decisionId)
     {
         var messages = customer.Messages;
         for (var i = 0; i < messages.Length; i++)
         {
             if (messages[i].DecisionId == decisionId)
             {
-                return messages[i].Kind;
+                return messages[i];
             }
         }
 
@@ -333,17 +334,7 @@ public sealed class AdaptiveStrategy : IDecisionStrategy, ICustomerStateLearner,
     {
         ArgumentNullException.ThrowIfNull(feedback);
         ArgumentNullException.ThrowIfNull(customer);
-        MessageRecord? message = null;
-        var messages = customer.Messages;
-        for (var i = 0; i < messages.Length; i++)
-        {
-            if (messages[i].DecisionId == feedback.DecisionId)
-            {
-                message = messages[i];
-                break;
-            }
-        }
-
+        var message = FindMessage(customer, feedback.DecisionId);
         if (message is null)
         {
             return null;
