@@ -37,6 +37,7 @@ public static class MarketingAutomationServiceCollectionExtensions
             services.TryAddSingleton<FeedbackIngestor>();
             services.TryAddSingleton<ReviewService>();
             services.TryAddSingleton<CustomerImporter>();
+            services.TryAddSingleton<CustomerFileImporter>();
             services.TryAddSingleton<MarketingAgent>();
             services.AddSingleton<IHostedService, MarketingAgentHost>();
         }

@@ -71,4 +71,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1017, EventName = "MessageWithdrawn", Level = LogLevel.Information,
         Message = "Message {MessageId} on {Channel} was not sent: {Reason}.")]
     public static partial void MessageWithdrawn(ILogger logger, string messageId, string channel, string reason);
+
+    [LoggerMessage(EventId = 1004, EventName = "CustomerFileImported", Level = LogLevel.Information,
+        Message = "Customer file import ({Kind}) finished: {RowsRead} row(s) read, {Imported} imported, {Unchanged} unchanged, {Rejected} rejected.")]
+    public static partial void CustomerFileImported(ILogger logger, string kind, int rowsRead, int imported, int unchanged, int rejected);
 }
