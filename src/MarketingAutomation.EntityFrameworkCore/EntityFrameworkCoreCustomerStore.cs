@@ -285,11 +285,7 @@ internal sealed class EntityFrameworkCoreCustomerStore : ICustomerStore, IReview
                     continue;
                 }
 
-                var updated = CustomerProjection.Apply(entry.Context, e);
-                if (CustomerProjection.MakesCustomerDue(e) && e.OccurredAt < updated.NextEvaluationAt)
-                {
-                    updated = updated with { NextEvaluationAt = e.OccurredAt };
-                }
+                var updated = CustomerProjection.ApplyAndSchedule(entry.Context, e);
 
                 entry.Put(updated);
                 seen.Add(e.EventId);

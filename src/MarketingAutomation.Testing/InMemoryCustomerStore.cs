@@ -220,11 +220,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
                     continue;
                 }
 
-                var updated = CustomerProjection.Apply(existing, e);
-                if (CustomerProjection.MakesCustomerDue(e) && e.OccurredAt < updated.NextEvaluationAt)
-                {
-                    updated = updated with { NextEvaluationAt = e.OccurredAt };
-                }
+                var updated = CustomerProjection.ApplyAndSchedule(existing, e);
 
                 Put(existing, updated);
                 _eventIds.Add(e.EventId);

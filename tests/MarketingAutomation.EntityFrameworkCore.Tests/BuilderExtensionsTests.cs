@@ -1,3 +1,4 @@
+using MarketingAutomation.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MarketingAutomation.EntityFrameworkCore.Tests;

@@ -63,6 +63,20 @@ public static class CustomerProjection
     public static bool MakesCustomerDue(CustomerEvent @event) =>
         @event is not MessageEvent { Kind: MessageEventKind.Queued or MessageEventKind.Sent or MessageEventKind.Delivered };
 
+    /// <summary>
+    /// Applies a newly appended event (<see cref="Apply"/>) and, when it makes the customer due (<see cref="MakesCustomerDue"/>), brings
+    /// the next evaluation forward to the event's instant. What every store does for each new event.
+    /// </summary>
+    /// <param name="context">The customer.</param>
+    /// <param name="event">The event.</param>
+    /// <returns>The updated customer.</returns>
+    public static CustomerContext ApplyAndSchedule(CustomerContext context, CustomerEvent @event)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        var updated = Apply(context, @event);
+        return MakesCustomerDue(@event) && @event.OccurredAt < updated.NextEvaluationAt ? updated with { NextEvaluationAt = @event.OccurredAt } : updated;
+    }
+
     /// <summary>Adds an outbox message to the customer's message history (as pending, or as held for review).</summary>
     /// <param name="context">The customer.</param>
     /// <param name="outbox">The outbox row (or the held message of a pending review).</param>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace MarketingAutomation.Testing.Tests;
+namespace MarketingAutomation.Tests.Shared;
 
 /// <summary>A minimal <see cref="IMarketingAutomationBuilder"/> that records what was set, for testing builder extensions without the engine.</summary>
 internal sealed class TestBuilder : IMarketingAutomationBuilder
