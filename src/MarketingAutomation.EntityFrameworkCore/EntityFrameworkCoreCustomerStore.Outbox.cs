@@ -63,12 +63,13 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
             for (var i = 0; i < count; i++)
             {
                 var row = candidates[i];
+                var reclaimed = row.Status == claimedStatus;
                 row.Status = claimedStatus;
                 row.LeaseOwner = owner;
                 row.LeaseUntilTicks = until;
                 row.Attempts++;
                 row.Version++;
-                claimed[i] = ToOutbox(row);
+                claimed[i] = ToOutbox(row) with { Reclaimed = reclaimed };
             }
 
             await db.SaveChangesAsync(ct).ConfigureAwait(false);

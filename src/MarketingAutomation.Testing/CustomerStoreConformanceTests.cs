@@ -728,11 +728,14 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
     public async Task An_expired_lease_can_be_reclaimed_and_only_the_new_owner_completes()
     {
         var store = await SeedOutboxAsync(("msg-1", T0));
-        await store.ClaimOutboxAsync(T0, 10, "dispatcher-a", Duration.FromMinutes(1), TestCancellationToken);
+        var first = await store.ClaimOutboxAsync(T0, 10, "dispatcher-a", Duration.FromMinutes(1), TestCancellationToken);
 
         var reclaimed = await store.ClaimOutboxAsync(T0 + Duration.FromMinutes(2), 10, "dispatcher-b", Duration.FromMinutes(1), TestCancellationToken);
 
+        Assert.False(Assert.Single(first).Reclaimed);
         var row = Assert.Single(reclaimed);
+        Assert.True(row.Reclaimed); // dispatcher-a may have reached the provider: the dispatcher must not send it again blindly
+        Assert.False((await store.GetOutboxMessageAsync("msg-1", TestCancellationToken))!.Reclaimed);
         Assert.Equal("dispatcher-b", row.LeaseOwner);
         Assert.Equal(2, row.Attempts);
         Assert.Equal(T0 + Duration.FromMinutes(3), row.LeaseUntil);

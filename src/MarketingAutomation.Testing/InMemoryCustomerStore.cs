@@ -396,7 +396,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
                 RemoveRowFromIndex(row);
                 var updated = row with { Status = OutboxStatus.Claimed, LeaseOwner = owner, LeaseUntil = until, Attempts = row.Attempts + 1 };
                 AddRow(updated);
-                claimed[i] = updated;
+                claimed[i] = updated with { Reclaimed = row.Status == OutboxStatus.Claimed };
             }
 
             return ValueTask.FromResult<IReadOnlyList<OutboxMessage>>(claimed);

@@ -33,6 +33,7 @@ public sealed class RecordingChannel : IChannel
     private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
     private readonly IClock _clock;
     private long _providerIds;
+    private int _lookups;
 
     /// <summary>Initializes a new instance of the <see cref="RecordingChannel"/> class.</summary>
     /// <param name="name">The channel's registration name.</param>
@@ -76,6 +77,16 @@ public sealed class RecordingChannel : IChannel
     /// cancellation token. Takes precedence over <see cref="Behavior"/>.
     /// </summary>
     public Func<OutboundMessage, int, CancellationToken, ValueTask<SendResult>>? AsyncBehavior { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the channel offers an <see cref="IMessageLookup"/> (through <see cref="GetService"/>) that
+    /// answers from the ledger: found when a call for the message id was accepted, not found otherwise. Lookups are counted in
+    /// <see cref="Lookups"/>, not recorded as sends. Off by default: a provider without a lookup.
+    /// </summary>
+    public bool SupportsLookup { get; set; }
+
+    /// <summary>Gets how many lookups were made through the channel's <see cref="IMessageLookup"/>.</summary>
+    public int Lookups => Volatile.Read(ref _lookups);
 
     /// <summary>Gets a snapshot of every recorded call, in call order.</summary>
     public IReadOnlyList<RecordedSend> Sends
@@ -213,7 +224,30 @@ public sealed class RecordingChannel : IChannel
             return Metadata;
         }
 
+        if (serviceType == typeof(IMessageLookup))
+        {
+            return SupportsLookup ? new LedgerLookup(this) : null;
+        }
+
         return serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    private MessageLookupResult Lookup(OutboundMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Interlocked.Increment(ref _lookups);
+        lock (_gate)
+        {
+            foreach (var send in _sends)
+            {
+                if (send.Result.Status == SendStatus.Accepted && string.Equals(send.MessageId, message.MessageId, StringComparison.Ordinal))
+                {
+                    return MessageLookupResult.Found(send.Result.ProviderMessageId ?? string.Empty);
+                }
+            }
+        }
+
+        return MessageLookupResult.NotFound();
     }
 
     private void Record(RecordedSend send)
@@ -221,6 +255,16 @@ public sealed class RecordingChannel : IChannel
         lock (_gate)
         {
             _sends.Add(send);
+        }
+    }
+
+    /// <summary>The lookup offered when <see cref="SupportsLookup"/> is on: answers from the ledger.</summary>
+    private sealed class LedgerLookup(RecordingChannel channel) : IMessageLookup
+    {
+        public ValueTask<MessageLookupResult> LookupAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return ValueTask.FromResult(channel.Lookup(message));
         }
     }
 }

@@ -79,6 +79,14 @@ public sealed record OutboxMessage(OutboundMessage Message, Instant DueAt)
     /// <summary>Gets how many send attempts were made.</summary>
     public int Attempts { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether this claim took the row over from a dispatcher whose lease ended while it held the row (it
+    /// died or stalled during its attempt). That attempt may have reached the provider, so the row is not sent again blindly: the
+    /// dispatcher looks it up (<see cref="IMessageLookup"/>) or marks it <see cref="OutboxStatus.Unknown"/>. Set by
+    /// <see cref="ICustomerStore.ClaimOutboxAsync"/> on the rows it returns; not stored.
+    /// </summary>
+    public bool Reclaimed { get; init; }
+
     /// <summary>Gets the dispatcher holding the lease, when claimed.</summary>
     public string? LeaseOwner { get; init; }
 

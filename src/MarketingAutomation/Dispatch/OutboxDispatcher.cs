@@ -23,7 +23,9 @@ public readonly record struct DispatchResult(int Claimed, int Sent, int Failed, 
 /// Sends due outbox rows through their channels. Every send goes through a per-channel Polly pipeline: immediate retries with jitter for
 /// transient results only, a circuit breaker, an optional rate limiter, and a timeout. A timeout or an exception after the request may
 /// have left is <see cref="SendStatus.Unknown"/> and is never retried blindly. Transient failures that outlast the immediate retries go
-/// back to the outbox with an exponential, jittered retry instant, so a crash never loses them.
+/// back to the outbox with an exponential, jittered retry instant, so a crash never loses them. A row taken over after another
+/// dispatcher's lease ended (<see cref="OutboxMessage.Reclaimed"/>: that dispatcher died between claim and record) is looked up at the
+/// provider (<see cref="IMessageLookup"/>) or becomes Unknown; it is never sent a second time blindly.
 /// </summary>
 public sealed class OutboxDispatcher
 {
@@ -106,6 +108,11 @@ public sealed class OutboxDispatcher
             return OutboxStatus.Failed;
         }
 
+        if (row.Reclaimed && await SettleReclaimedAsync(row, channel, now, cancellationToken).ConfigureAwait(false) is { } settled)
+        {
+            return settled;
+        }
+
         if (row.Attempts > options.MaxAttempts)
         {
             await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Failed, now) { Error = $"out of attempts ({options.MaxAttempts})" }, cancellationToken).ConfigureAwait(false);
@@ -137,19 +144,7 @@ public sealed class OutboxDispatcher
         switch (result.Status)
         {
             case SendStatus.Accepted:
-                if (await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Sent, now) { ProviderMessageId = result.ProviderMessageId }, cancellationToken).ConfigureAwait(false))
-                {
-                    Log.MessageSent(_logger, message.MessageId, message.CustomerId, channel.Name);
-                    if (_pipeline.Options.EnableSensitiveData)
-                    {
-                        Log.MessageSentSensitive(_logger, message.MessageId, message.Recipient, message.Body);
-                    }
-
-                    await _feedback.IngestAsync(
-                        [new MessageEvent(message.MessageId + ":sent", message.CustomerId, now, message.DecisionId, MessageEventKind.Sent) { Channel = channel.Kind, ProviderMessageId = result.ProviderMessageId }],
-                        cancellationToken).ConfigureAwait(false);
-                }
-
+                await RecordSentAsync(message, channel, result.ProviderMessageId, now, cancellationToken).ConfigureAwait(false);
                 return OutboxStatus.Sent;
 
             case SendStatus.Rejected:
@@ -181,6 +176,76 @@ public sealed class OutboxDispatcher
                 Log.MessageOutcomeUnknown(_logger, message.MessageId, channel.Name);
                 LogReason(message.MessageId, result.Reason);
                 await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Unknown, now) { Error = result.Reason }, cancellationToken).ConfigureAwait(false);
+                return OutboxStatus.Unknown;
+        }
+    }
+
+    private async Task RecordSentAsync(OutboundMessage message, IChannel channel, string? providerMessageId, Instant now, CancellationToken cancellationToken)
+    {
+        if (await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Sent, now) { ProviderMessageId = providerMessageId }, cancellationToken).ConfigureAwait(false))
+        {
+            Log.MessageSent(_logger, message.MessageId, message.CustomerId, channel.Name);
+            if (_pipeline.Options.EnableSensitiveData)
+            {
+                Log.MessageSentSensitive(_logger, message.MessageId, message.Recipient, message.Body);
+            }
+
+            await _feedback.IngestAsync(
+                [new MessageEvent(message.MessageId + ":sent", message.CustomerId, now, message.DecisionId, MessageEventKind.Sent) { Channel = channel.Kind, ProviderMessageId = providerMessageId }],
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A row taken over from a dispatcher whose lease ended during its attempt (it died between claiming and recording): that attempt
+    /// may have reached the provider. The row is never sent again blindly. With an <see cref="IMessageLookup"/> on the channel, the
+    /// provider is asked by idempotency key: found is recorded as sent without a new send, not found goes on to a normal send. Without
+    /// a lookup, or when the lookup cannot answer, the row becomes <see cref="OutboxStatus.Unknown"/> for a provider check or review
+    /// (<see cref="MarketingAgent.SettleUnknownAsync"/>): a missed message costs less than a duplicate.
+    /// </summary>
+    /// <returns>The row's new status when settled here; null when the message was not accepted earlier and may be sent now.</returns>
+    private async Task<OutboxStatus?> SettleReclaimedAsync(OutboxMessage row, IChannel channel, Instant now, CancellationToken cancellationToken)
+    {
+        var message = row.Message;
+        MessageLookupResult found;
+        if (channel.GetService(typeof(IMessageLookup)) is not IMessageLookup lookup)
+        {
+            found = MessageLookupResult.Unavailable($"channel '{channel.Name}' cannot look messages up by idempotency key");
+        }
+        else
+        {
+            try
+            {
+                found = await lookup.LookupAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // A failed lookup leaves the outcome unknown; it never becomes a blind re-send.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                found = MessageLookupResult.Unavailable($"the lookup threw {ex.GetType().Name}");
+            }
+        }
+
+        switch (found.Status)
+        {
+            case MessageLookupStatus.Found:
+                Log.ReclaimedFoundAtProvider(_logger, message.MessageId, channel.Name, row.Attempts);
+                await RecordSentAsync(message, channel, found.ProviderMessageId, now, CancellationToken.None).ConfigureAwait(false);
+                return OutboxStatus.Sent;
+
+            case MessageLookupStatus.NotFound:
+                Log.ReclaimedNotFoundAtProvider(_logger, message.MessageId, channel.Name, row.Attempts);
+                return null;
+
+            default:
+                Log.ReclaimedOutcomeUnknown(_logger, message.MessageId, channel.Name, row.Attempts);
+                var error = $"a dispatcher's lease ended during attempt {row.Attempts - 1}, which may have reached the provider, and {found.Reason ?? "the lookup could not answer"}; "
+                    + "not re-sent: check with the provider by the message id, then settle it with MarketingAgent.SettleUnknownAsync";
+                await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Unknown, now) { Error = error }, CancellationToken.None).ConfigureAwait(false);
                 return OutboxStatus.Unknown;
         }
     }

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace MarketingAutomation;
 
-/// <summary>Log messages of the engine (event ids 1000-1999). Personal data only in the *Sensitive methods, at Trace.</summary>
+/// <summary>
+/// Log messages of the engine (event ids 1000-1999: 100x agent, 101x dispatch, 102x review, 103x feedback, 104x decisions, 105x outbox
+/// recovery after a crash). Personal data only in the *Sensitive methods, at Trace.
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1000, EventName = "RunCompleted", Level = LogLevel.Information,
@@ -47,6 +50,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 1015, EventName = "CompletionRefused", Level = LogLevel.Warning,
         Message = "Completion of outbox message {MessageId} was refused: the lease was lost to another dispatcher.")]
     public static partial void CompletionRefused(ILogger logger, string messageId);
+
+    [LoggerMessage(EventId = 1050, EventName = "ReclaimedOutcomeUnknown", Level = LogLevel.Warning,
+        Message = "Message {MessageId} on channel {Channel} was taken over after a dispatcher's lease ended during its attempt (claim {Attempt}); the channel has no lookup or the lookup could not answer, so it is Unknown, not re-sent (settle with MarketingAgent.SettleUnknownAsync).")]
+    public static partial void ReclaimedOutcomeUnknown(ILogger logger, string messageId, string channel, int attempt);
+
+    [LoggerMessage(EventId = 1051, EventName = "ReclaimedFoundAtProvider", Level = LogLevel.Information,
+        Message = "Message {MessageId} on channel {Channel} was taken over after a dispatcher's lease ended (claim {Attempt}); the provider lookup found it accepted, so it is recorded as sent, not sent again.")]
+    public static partial void ReclaimedFoundAtProvider(ILogger logger, string messageId, string channel, int attempt);
+
+    [LoggerMessage(EventId = 1052, EventName = "ReclaimedNotFoundAtProvider", Level = LogLevel.Information,
+        Message = "Message {MessageId} on channel {Channel} was taken over after a dispatcher's lease ended (claim {Attempt}); the provider lookup did not find it, so it is sent now.")]
+    public static partial void ReclaimedNotFoundAtProvider(ILogger logger, string messageId, string channel, int attempt);
 
     [LoggerMessage(EventId = 1020, EventName = "ReviewResolved", Level = LogLevel.Information,
         Message = "Review {ReviewId} for customer {CustomerId} {Result} by {Reviewer}.")]

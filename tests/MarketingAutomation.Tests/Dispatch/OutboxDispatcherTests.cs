@@ -346,9 +346,10 @@ public sealed class OutboxDispatcherTests
     }
 
     [Fact]
-    public async Task A_row_claimed_by_a_dispatcher_that_vanished_is_sent_after_its_lease_ends()
+    public async Task A_row_taken_over_from_a_dispatcher_that_vanished_is_looked_up_and_sent_once_when_the_provider_never_got_it()
     {
         await using var t = TestAgent.Create(b => b.AddGoal(new ProbeGoal()), o => o.Dispatch.Lease = Duration.FromMinutes(5));
+        t.Email.SupportsLookup = true;
         await t.ImportAsync(WithEmail("c-1"));
         await t.Agent.DecideDueAsync(Start, Ct);
         var claimed = Assert.Single(await t.Store.ClaimOutboxAsync(Start, 10, "crashed-dispatcher", Duration.FromMinutes(5), Ct));
@@ -357,12 +358,58 @@ public sealed class OutboxDispatcherTests
         var result = await t.Agent.DispatchDueAsync(Start + Duration.FromMinutes(5), Ct);
 
         Assert.Equal((1, 1), (result.Claimed, result.Sent));
+        Assert.Equal(1, t.Email.Lookups);
         var row = Assert.Single(t.Store.OutboxSnapshot());
         Assert.Equal((OutboxStatus.Sent, 2), (row.Status, row.Attempts));
         Assert.Single(t.Email.SendsFor(claimed.Id));
 
         // The vanished dispatcher's late completion is refused.
         Assert.False(await t.Store.CompleteOutboxAsync(new OutboxCompletion(claimed.Id, "crashed-dispatcher", OutboxStatus.Failed, Start + Duration.FromMinutes(6)), Ct));
+        Assert.Equal(OutboxStatus.Sent, Assert.Single(t.Store.OutboxSnapshot()).Status);
+    }
+
+    /// <summary>RL-01: the dispatcher died between the provider's acceptance and recording it; the lookup finds it, no second send.</summary>
+    [Fact]
+    public async Task A_row_taken_over_after_the_provider_accepted_it_is_recorded_as_sent_without_a_second_send()
+    {
+        await using var t = TestAgent.Create(b => b.AddGoal(new ProbeGoal()), o => o.Dispatch.Lease = Duration.FromMinutes(5));
+        t.Email.SupportsLookup = true;
+        await t.ImportAsync(WithEmail("c-1"));
+        await t.Agent.DecideDueAsync(Start, Ct);
+        var claimed = Assert.Single(await t.Store.ClaimOutboxAsync(Start, 10, "crashed-dispatcher", Duration.FromMinutes(5), Ct));
+        var first = await t.Email.SendAsync(claimed.Message, Ct); // the dead dispatcher's call reached the provider; then it died
+
+        var result = await t.Agent.DispatchDueAsync(Start + Duration.FromMinutes(5), Ct);
+
+        Assert.Equal((1, 1), (result.Claimed, result.Sent));
+        Assert.Single(t.Email.Sends);
+        var row = Assert.Single(t.Store.OutboxSnapshot());
+        Assert.Equal((OutboxStatus.Sent, first.ProviderMessageId), (row.Status, row.ProviderMessageId));
+        Assert.Equal(MessageStatus.Sent, Assert.Single((await t.Store.GetCustomerAsync("c-1", Ct))!.Messages).Status);
+    }
+
+    /// <summary>RL-01, SG-06: without a lookup, a row whose earlier attempt may have reached the provider is Unknown, never re-sent blindly.</summary>
+    [Fact]
+    public async Task A_row_taken_over_on_a_channel_without_a_lookup_becomes_unknown_and_is_not_sent_again()
+    {
+        await using var t = TestAgent.Create(b => b.AddGoal(new ProbeGoal()), o => o.Dispatch.Lease = Duration.FromMinutes(5));
+        await t.ImportAsync(WithEmail("c-1"));
+        await t.Agent.DecideDueAsync(Start, Ct);
+        var claimed = Assert.Single(await t.Store.ClaimOutboxAsync(Start, 10, "crashed-dispatcher", Duration.FromMinutes(5), Ct));
+        await t.Email.SendAsync(claimed.Message, Ct);
+
+        var result = await t.Agent.DispatchDueAsync(Start + Duration.FromMinutes(5), Ct);
+        var later = await t.Agent.DispatchDueAsync(Start + Duration.FromDays(1), Ct);
+
+        Assert.Equal((1, 0, 1), (result.Claimed, result.Sent, result.Unknown));
+        Assert.Equal(0, later.Claimed);
+        Assert.Single(t.Email.Sends);
+        var row = Assert.Single(t.Store.OutboxSnapshot());
+        Assert.Equal(OutboxStatus.Unknown, row.Status);
+        Assert.Contains("SettleUnknownAsync", row.LastError, StringComparison.Ordinal);
+
+        // A person or a provider check settles it.
+        Assert.True(await t.Agent.SettleUnknownAsync(claimed.Id, wasSent: true, providerMessageId: "rec-1", note: "found in the provider's log", cancellationToken: Ct));
         Assert.Equal(OutboxStatus.Sent, Assert.Single(t.Store.OutboxSnapshot()).Status);
     }
 
