@@ -226,6 +226,13 @@ internal sealed partial class EntityFrameworkCoreCustomerStore : ICustomerStore,
             {
                 await EnsureSchemaAsync(db, cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException and not MarketingAutomationException)
+            {
+                // The first use (usually at startup): say which database could not be opened and how to fix it.
+                var unreachable = DatabaseUnreachable.Create(db, ex);
+                await db.DisposeAsync().ConfigureAwait(false);
+                throw unreachable;
+            }
             catch
             {
                 await db.DisposeAsync().ConfigureAwait(false);

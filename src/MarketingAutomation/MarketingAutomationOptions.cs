@@ -31,6 +31,14 @@ public sealed class MarketingAutomationOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets the longest wait between ticks while ticks keep failing (for example while the database is down). After a failed tick
+    /// the hosted agent waits <see cref="PollInterval"/>, then twice as long after each further failure, with jitter, up to this delay; the
+    /// first tick that succeeds brings it back to the poll interval. A value below <see cref="PollInterval"/> means the poll interval.
+    /// </summary>
+    /// <value>The default value is 10 minutes.</value>
+    public TimeSpan MaxFailureBackoff { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Gets or sets a value indicating whether personal data (addresses, bodies) may be logged at Trace level.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool EnableSensitiveData { get; set; }
@@ -76,6 +84,11 @@ public sealed class MarketingAutomationOptions
         if (PollInterval <= TimeSpan.Zero)
         {
             problems.Add("MarketingAutomationOptions.PollInterval must be positive.");
+        }
+
+        if (MaxFailureBackoff <= TimeSpan.Zero)
+        {
+            problems.Add("MarketingAutomationOptions.MaxFailureBackoff must be positive (a value below PollInterval means PollInterval).");
         }
 
         problems.AddRange(Dispatch.Validate());

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace MarketingAutomation;
 
@@ -355,34 +357,87 @@ public sealed class MarketingAgent : BackgroundService
         base.Dispose();
     }
 
+    /// <summary>
+    /// Reads one page of due customers to check that the store is reachable before the hosted agent starts, so that a database that is
+    /// down or misconfigured at startup stops the host with one clear message instead of failing every tick.
+    /// </summary>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>A task that completes when the store answered.</returns>
+    /// <exception cref="MarketingAutomationException">The store could not be read; the message names the store and the fix.</exception>
+    internal async Task CheckStoreAsync(CancellationToken cancellationToken)
+    {
+        var store = _pipeline.Store;
+        try
+        {
+            await store.GetDueCustomersAsync(_pipeline.Clock.GetCurrentInstant(), null, 1, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StoreUnreachableAtStartup(_logger, ex, store.GetType().Name);
+
+            // Stores that know their data source (the EF Core store) already say which one and how to fix it.
+            throw ex as MarketingAutomationException ?? new MarketingAutomationException(
+                $"The customer store ({store.GetType().Name}) could not be read at startup: {ex.Message} Fix: check that its database is running and "
+                + "reachable and that its connection settings are right; the agent starts once the store answers.",
+                ex);
+        }
+    }
+
     /// <inheritdoc />
+    /// <remarks>
+    /// A tick that fails (the database dropped, a provider bug) is logged and retried by a Polly retry pipeline with exponential,
+    /// jittered backoff from <see cref="MarketingAutomationOptions.PollInterval"/> up to <see cref="MarketingAutomationOptions.MaxFailureBackoff"/>,
+    /// without end; the first tick that succeeds logs the recovery and the loop goes back to the poll interval. Nothing is lost meanwhile:
+    /// decisions and sends are durable in the outbox, and rows whose lease a failed tick left behind are taken over safely later.
+    /// </remarks>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delay = _pipeline.Options.PollInterval;
+        var options = _pipeline.Options;
         var failures = 0;
+        var firstFailure = 0L;
+        var retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.PollInterval,
+                MaxDelay = options.MaxFailureBackoff > options.PollInterval ? options.MaxFailureBackoff : options.PollInterval,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested),
+                OnRetry = args =>
+                {
+                    if (failures++ == 0)
+                    {
+                        firstFailure = Stopwatch.GetTimestamp();
+                    }
+
+                    var exception = args.Outcome.Exception!;
+                    Log.TickFailed(_logger, exception, exception.GetType().Name, failures, args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-                failures = 0;
+                await retry.ExecuteAsync(async ct => await RunOnceAsync(ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
-#pragma warning disable CA1031 // The agent never crashes once running: it logs, backs off and tries again.
-            catch (Exception ex)
-#pragma warning restore CA1031
+
+            if (failures > 0)
             {
-                failures++;
-                Log.TickFailed(_logger, ex);
+                var downtime = Stopwatch.GetElapsedTime(firstFailure);
+                Log.TicksRecovered(_logger, failures, downtime);
+                failures = 0;
             }
 
-            var wait = failures == 0 ? delay : TimeSpan.FromTicks(Math.Min(delay.Ticks * (1L << Math.Min(failures, 6)), TimeSpan.FromMinutes(10).Ticks));
             try
             {
-                await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(options.PollInterval, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -53,16 +53,21 @@ public static class MarketingAutomationServiceCollectionExtensions
 
 /// <summary>
 /// Starts <see cref="MarketingAgent"/> with the host. The agent is resolved when the host starts (after <c>ValidateOnStart</c> has run),
-/// so a misconfiguration is reported by the options validation with every problem listed.
+/// so a misconfiguration is reported by the options validation with every problem listed; then the store is read once, so a database
+/// that is down or misconfigured stops the host with a message naming it and the fix.
 /// </summary>
 internal sealed class MarketingAgentHost(IServiceProvider services) : IHostedService
 {
     private MarketingAgent? _agent;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _agent = services.GetRequiredService<MarketingAgent>();
-        return _agent.StartAsync(cancellationToken);
+        var agent = services.GetRequiredService<MarketingAgent>();
+
+        // A store that cannot be read at startup stops the host with one clear message (MarketingAutomationException).
+        await agent.CheckStoreAsync(cancellationToken).ConfigureAwait(false);
+        _agent = agent;
+        await agent.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => _agent?.StopAsync(cancellationToken) ?? Task.CompletedTask;

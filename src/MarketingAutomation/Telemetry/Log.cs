@@ -12,8 +12,17 @@ internal static partial class Log
         Message = "Agent tick at {Now}: {Evaluated} customers evaluated, {Scheduled} messages scheduled, {Reviews} held for review, {Errors} errors, {Sent} sent, {Failed} failed.")]
     public static partial void RunCompleted(ILogger logger, Instant now, int evaluated, int scheduled, int reviews, int errors, int sent, int failed);
 
-    [LoggerMessage(EventId = 1001, EventName = "TickFailed", Level = LogLevel.Error, Message = "Agent tick failed; the agent backs off and tries again.")]
-    public static partial void TickFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 1001, EventName = "TickFailed", Level = LogLevel.Error,
+        Message = "Agent tick failed with {ExceptionType} ({Failures} failure(s) in a row); the agent backs off and tries again in {RetryDelay}.")]
+    public static partial void TickFailed(ILogger logger, Exception exception, string exceptionType, int failures, TimeSpan retryDelay);
+
+    [LoggerMessage(EventId = 1005, EventName = "TicksRecovered", Level = LogLevel.Information,
+        Message = "Agent tick succeeded again after {Failures} failed tick(s) over {Downtime}; back to the poll interval.")]
+    public static partial void TicksRecovered(ILogger logger, int failures, TimeSpan downtime);
+
+    [LoggerMessage(EventId = 1006, EventName = "StoreUnreachableAtStartup", Level = LogLevel.Critical,
+        Message = "The customer store {Store} could not be read at startup; the agent does not start.")]
+    public static partial void StoreUnreachableAtStartup(ILogger logger, Exception exception, string store);
 
     [LoggerMessage(EventId = 1002, EventName = "CustomerEvaluationFailed", Level = LogLevel.Warning,
         Message = "Evaluation of customer {CustomerId} failed with {ExceptionType}; recorded on the trace, the batch goes on.")]
