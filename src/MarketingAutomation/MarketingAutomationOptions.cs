@@ -181,6 +181,11 @@ public sealed class DispatchOptions
         {
             problems.Add("DispatchOptions.SendTimeout must be positive.");
         }
+        else if (Lease > Duration.Zero && ImmediateRetries >= 0 && Lease.ToTimeSpan() <= SendTimeout * (ImmediateRetries + 1))
+        {
+            problems.Add($"DispatchOptions.Lease ({Lease}) must be longer than one send with its immediate retries (SendTimeout x (ImmediateRetries + 1) = "
+                + $"{SendTimeout * (ImmediateRetries + 1)}), or another dispatcher could take a row over while it is being sent: lengthen Lease or shorten SendTimeout.");
+        }
 
         if (CircuitBreakerFailureRatio is <= 0 or > 1)
         {

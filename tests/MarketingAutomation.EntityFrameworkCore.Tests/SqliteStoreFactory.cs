@@ -8,9 +8,10 @@ namespace MarketingAutomation.EntityFrameworkCore.Tests;
 /// <summary>A fresh SQLite database file in its own temporary directory, deleted on dispose.</summary>
 internal sealed class SqliteTempDatabase : IDisposable
 {
-    public SqliteTempDatabase()
+    /// <param name="parent">The directory to create the database's directory in; the system's temp directory when null.</param>
+    public SqliteTempDatabase(string? parent = null)
     {
-        Directory = Path.Combine(Path.GetTempPath(), "ma-ef-" + Guid.NewGuid().ToString("N"));
+        Directory = Path.Combine(parent ?? Path.GetTempPath(), "ma-ef-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(Directory, "store.db") }.ToString();
     }

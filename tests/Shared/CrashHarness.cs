@@ -405,6 +405,7 @@ internal sealed class CrashHarness
             {
                 o.Dispatch.ImmediateRetries = 0;
                 o.Dispatch.Lease = Lease;
+                o.Dispatch.SendTimeout = TimeSpan.FromSeconds(2);
                 o.Dispatch.MaxConcurrentSends = 2;
                 o.Dispatch.ClaimBatchSize = 2;
                 o.BatchSize = 64;

@@ -70,11 +70,12 @@ public sealed class OutboxDispatcher
             }
 
             claimed += rows.Count;
+            var claimedAt = Stopwatch.GetTimestamp();
             var outcomes = new OutboxStatus[rows.Count];
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, rows.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = options.MaxConcurrentSends, CancellationToken = cancellationToken },
-                async (i, ct) => outcomes[i] = await DispatchOneAsync(rows[i], now, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                async (i, ct) => outcomes[i] = await DispatchOneAsync(rows[i], now, claimedAt, ct).ConfigureAwait(false)).ConfigureAwait(false);
             foreach (var o in outcomes)
             {
                 switch (o)
@@ -96,7 +97,7 @@ public sealed class OutboxDispatcher
         return new DispatchResult(claimed, sent, failed, retrying, unknown);
     }
 
-    private async Task<OutboxStatus> DispatchOneAsync(OutboxMessage row, Instant now, CancellationToken cancellationToken)
+    private async Task<OutboxStatus> DispatchOneAsync(OutboxMessage row, Instant now, long claimedAt, CancellationToken cancellationToken)
     {
         var message = row.Message;
         var options = _pipeline.Options.Dispatch;
@@ -125,6 +126,15 @@ public sealed class OutboxDispatcher
             Log.MessageWithdrawn(_logger, message.MessageId, channel.Name, withdrawn);
             await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Failed, now) { Error = withdrawn }, cancellationToken).ConfigureAwait(false);
             return OutboxStatus.Failed;
+        }
+
+        // A row must not be sent when the lease could end before the send (with its immediate retries) finishes: another dispatcher
+        // might take it over meanwhile and, finding nothing at the provider yet, send it too. Put back unsent (provably not at the provider).
+        if (Stopwatch.GetElapsedTime(claimedAt) >= options.Lease.ToTimeSpan() - (options.SendTimeout * (options.ImmediateRetries + 1)))
+        {
+            Log.LeaseTooShortToSend(_logger, message.MessageId, channel.Name);
+            await CompleteAsync(new OutboxCompletion(message.MessageId, Owner, OutboxStatus.Pending, now) { Error = "put back unsent: the lease would have ended during the send", RetryAt = now }, CancellationToken.None).ConfigureAwait(false);
+            return OutboxStatus.Pending;
         }
 
         SendResult result;

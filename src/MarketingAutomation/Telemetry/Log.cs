@@ -72,6 +72,10 @@ internal static partial class Log
         Message = "Message {MessageId} on channel {Channel} was taken over after a dispatcher's lease ended (claim {Attempt}); the provider lookup did not find it, so it is sent now.")]
     public static partial void ReclaimedNotFoundAtProvider(ILogger logger, string messageId, string channel, int attempt);
 
+    [LoggerMessage(EventId = 1053, EventName = "LeaseTooShortToSend", Level = LogLevel.Warning,
+        Message = "Message {MessageId} on channel {Channel} was put back unsent: its lease would have ended during the send (a batch took longer than DispatchOptions.Lease allows; lengthen the lease or lower ClaimBatchSize).")]
+    public static partial void LeaseTooShortToSend(ILogger logger, string messageId, string channel);
+
     [LoggerMessage(EventId = 1020, EventName = "ReviewResolved", Level = LogLevel.Information,
         Message = "Review {ReviewId} for customer {CustomerId} {Result} by {Reviewer}.")]
     public static partial void ReviewResolved(ILogger logger, string reviewId, string customerId, string result, string reviewer);

@@ -413,6 +413,37 @@ public sealed class OutboxDispatcherTests
         Assert.Equal(OutboxStatus.Sent, Assert.Single(t.Store.OutboxSnapshot()).Status);
     }
 
+    /// <summary>A row is not sent when its lease could end during the send: another dispatcher could take it over and send it too.</summary>
+    [Fact]
+    public async Task A_row_whose_lease_would_end_during_the_send_is_put_back_unsent()
+    {
+        await using var t = TestAgent.Create(
+            b => b.AddGoal(new ProbeGoal()),
+            o =>
+            {
+                o.Dispatch.Lease = Duration.FromSeconds(2);
+                o.Dispatch.SendTimeout = TimeSpan.FromSeconds(1);
+                o.Dispatch.MaxConcurrentSends = 1;
+            });
+        t.Email.AsyncBehavior = async (_, _, ct) =>
+        {
+            await Task.Delay(600, ct);
+            return SendResult.Accepted(t.Email.NextProviderId());
+        };
+        await t.ImportAsync(WithEmail("c-1"), WithEmail("c-2"), WithEmail("c-3"));
+        await t.Agent.DecideDueAsync(Start, Ct);
+
+        var first = await t.Agent.DispatchDueAsync(Start, Ct);
+        var second = await t.Agent.DispatchDueAsync(Start, Ct);
+
+        // Budget: lease 2 s - send timeout 1 s; the third row's turn comes after 1.2 s, so it goes back unsent and the next round sends it.
+        Assert.Equal((3, 2, 1), (first.Claimed, first.Sent, first.Retrying));
+        Assert.Equal((1, 1), (second.Claimed, second.Sent));
+        Assert.Equal(3, t.Email.Sends.Count);
+        Assert.Equal(3, t.Email.Sends.Select(s => s.MessageId).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(t.Store.OutboxSnapshot(), r => Assert.Equal(OutboxStatus.Sent, r.Status));
+    }
+
     [Fact]
     public async Task An_open_circuit_breaker_puts_messages_back_without_calling_the_channel()
     {
