@@ -605,6 +605,76 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
         Assert.Empty(await store.ClaimOutboxAsync(T0 + Duration.FromDays(1), 10, "dispatcher-a", Duration.FromMinutes(1), TestCancellationToken));
     }
 
+    /// <summary>
+    /// Two instances decide for the same customer from the same version: the first commit wins, the second is superseded and writes
+    /// nothing (no trace, no outbox row, no history entry, no schedule change), while another customer's decision in its batch commits.
+    /// This is the store half of "two agent instances cannot both send past a cap".
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task CommitDecisions_supersedes_a_decision_whose_customer_changed_since_it_was_read()
+    {
+        var store = await NewStoreAsync();
+        await store.UpsertCustomersAsync([NewCustomer("cust-001"), NewCustomer("cust-002")], T0, TestCancellationToken);
+        var read = await store.GetCustomerAsync("cust-001", TestCancellationToken);
+        var other = await store.GetCustomerAsync("cust-002", TestCancellationToken);
+        var first = SendDecision("cust-001", "msg-a", T0, T0, T0 + Duration.FromDays(1)) with { BasedOnVersion = read!.Version };
+        var second = SendDecision("cust-001", "msg-b", T0, T0, T0 + Duration.FromDays(2)) with { BasedOnVersion = read.Version };
+        var unrelated = SendDecision("cust-002", "msg-c", T0, T0, T0 + Duration.FromDays(1)) with { BasedOnVersion = other!.Version };
+
+        var won = await store.CommitDecisionsAsync([first], TestCancellationToken);
+        var lost = await store.CommitDecisionsAsync([second, unrelated], TestCancellationToken);
+
+        Assert.Equal(1, won.Committed);
+        Assert.Empty(won.Superseded);
+        Assert.Equal(1, lost.Committed);
+        Assert.Equal([second.DecisionId], lost.Superseded);
+        var customer = await store.GetCustomerAsync("cust-001", TestCancellationToken);
+        Assert.Equal(["msg-a"], customer!.Messages.Select(m => m.MessageId));
+        Assert.Equal(T0 + Duration.FromDays(1), customer.NextEvaluationAt);
+        Assert.Null(await store.GetOutboxMessageAsync("msg-b", TestCancellationToken));
+        Assert.Null(await store.GetTraceAsync(second.DecisionId, TestCancellationToken));
+        Assert.NotNull(await store.GetOutboxMessageAsync("msg-c", TestCancellationToken));
+    }
+
+    /// <summary>An event appended after the customer was read (a new version) supersedes a decision made from the old version.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task CommitDecisions_supersedes_a_decision_made_before_a_new_event()
+    {
+        var store = await NewStoreAsync();
+        await store.UpsertCustomersAsync([NewCustomer("cust-001")], T0, TestCancellationToken);
+        var read = await store.GetCustomerAsync("cust-001", TestCancellationToken);
+        await store.AppendEventsAsync([new ConsentEvent("evt-1", "cust-001", T0, new ConsentRecord(ChannelKind.Email, MessagePurpose.Marketing, ConsentStatus.Revoked, ConsentBasis.None, T0))], TestCancellationToken);
+
+        var result = await store.CommitDecisionsAsync([SendDecision("cust-001", "msg-a", T0, T0, T0 + Duration.FromDays(1)) with { BasedOnVersion = read!.Version }], TestCancellationToken);
+
+        Assert.Equal(0, result.Committed);
+        Assert.Single(result.Superseded);
+        Assert.Null(await store.GetOutboxMessageAsync("msg-a", TestCancellationToken));
+    }
+
+    /// <summary>A decision based on the current version commits; re-committing it later (a retried batch) is idempotent, not superseded.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task CommitDecisions_with_the_current_version_commits_and_a_retry_is_not_superseded()
+    {
+        var store = await NewStoreAsync();
+        await store.UpsertCustomersAsync([NewCustomer("cust-001")], T0, TestCancellationToken);
+        var read = await store.GetCustomerAsync("cust-001", TestCancellationToken);
+        var decision = SendDecision("cust-001", "msg-a", T0, T0, T0 + Duration.FromDays(1)) with { BasedOnVersion = read!.Version };
+
+        var first = await store.CommitDecisionsAsync([decision], TestCancellationToken);
+        var retry = await store.CommitDecisionsAsync([decision], TestCancellationToken);
+
+        Assert.Equal(1, first.Committed);
+        Assert.Equal(1, retry.Committed);
+        Assert.Empty(retry.Superseded);
+        var customer = await store.GetCustomerAsync("cust-001", TestCancellationToken);
+        Assert.Single(customer!.Messages);
+        Assert.True(customer.Version > read.Version, "Committing a decision must bump the customer's version.");
+    }
+
     /// <summary>Committing the same decision again (a retried batch) adds the outbox row, the history entry and the trace once.</summary>
     /// <returns>A task.</returns>
     [Fact]

@@ -234,7 +234,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">A decision names a customer the store does not hold; nothing was changed.</exception>
-    public ValueTask CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default)
+    public ValueTask<DecisionCommitResult> CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decisions);
         cancellationToken.ThrowIfCancellationRequested();
@@ -255,10 +255,20 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
                 }
             }
 
+            var committed = 0;
+            ImmutableArray<Guid>.Builder? superseded = null;
             for (var i = 0; i < decisions.Count; i++)
             {
                 var d = decisions[i];
                 var before = _customers[d.CustomerId];
+                var recommit = (d.Outbox is { } o && _outbox.ContainsKey(o.Id)) || (d.Review is { } r && _reviewIds.Contains(r.ReviewId));
+                if (!recommit && d.BasedOnVersion is { } basedOn && basedOn != before.Version)
+                {
+                    (superseded ??= ImmutableArray.CreateBuilder<Guid>()).Add(d.DecisionId);
+                    continue;
+                }
+
+                committed++;
                 var context = before;
                 if (d.Trace is { } trace)
                 {
@@ -289,9 +299,9 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
                     Put(before, context with { NextEvaluationAt = d.NextEvaluationAt, Version = before.Version + 1 });
                 }
             }
-        }
 
-        return ValueTask.CompletedTask;
+            return ValueTask.FromResult(superseded is null ? DecisionCommitResult.AllCommitted(committed) : new DecisionCommitResult(committed, superseded.ToImmutable()));
+        }
     }
 
     /// <inheritdoc />

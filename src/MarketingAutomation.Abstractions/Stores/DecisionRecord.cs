@@ -54,6 +54,32 @@ public sealed record DecisionRecord(Guid DecisionId, string CustomerId, Instant 
 
     /// <summary>Gets the strategy's updated learned state for the customer, if it changed.</summary>
     public ReadOnlyMemory<byte>? LearnedState { get; init; }
+
+    /// <summary>
+    /// Gets the <see cref="CustomerContext.Version"/> the decision was made from, or null to commit unconditionally. When set, the store
+    /// commits the record only if the customer's stored version still equals it, checked under the customer's lock in the commit's
+    /// transaction; otherwise the record is superseded (<see cref="DecisionCommitResult.Superseded"/>) and nothing of it is written.
+    /// This is what keeps caps and consent safe when several agent instances decide for the same customer at once: whoever commits
+    /// second decided from a customer that has changed since, and must decide again.
+    /// </summary>
+    public long? BasedOnVersion { get; init; }
+}
+
+/// <summary>What <see cref="ICustomerStore.CommitDecisionsAsync"/> did.</summary>
+/// <param name="Committed">Records written, or already stored (a re-commit of the same outbox row or review is idempotent).</param>
+/// <param name="Superseded">
+/// Ids of records not written because their customer changed after the decision (<see cref="DecisionRecord.BasedOnVersion"/> no longer
+/// matches); their customers keep their schedule, so they are decided again from the current state.
+/// </param>
+public sealed record DecisionCommitResult(int Committed, ImmutableArray<Guid> Superseded)
+{
+    /// <summary>Gets a result for a call that committed nothing.</summary>
+    public static DecisionCommitResult None { get; } = new(0, []);
+
+    /// <summary>Gets a result in which every record was committed.</summary>
+    /// <param name="count">How many records.</param>
+    /// <returns>The result.</returns>
+    public static DecisionCommitResult AllCommitted(int count) => count == 0 ? None : new(count, []);
 }
 
 /// <summary>A cursor for keyset paging through due customers: (due instant, customer id).</summary>

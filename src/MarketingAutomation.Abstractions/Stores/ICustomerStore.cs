@@ -60,13 +60,15 @@ public interface ICustomerStore
     /// Commits decisions: each record's trace (keyed by <see cref="DecisionTrace.DecisionId"/>, which equals <see cref="DecisionRecord.DecisionId"/>),
     /// outbox row (also added to the customer's message history as pending), review (its message added to the history as
     /// <see cref="MessageStatus.HeldForReview"/>, so it occupies its slot) and next evaluation, all or nothing. A record whose outbox
-    /// row or review id is already stored is skipped (re-committing is idempotent). Stores may drop old traces.
+    /// row or review id is already stored is skipped (re-committing is idempotent). A record whose
+    /// <see cref="DecisionRecord.BasedOnVersion"/> is set and no longer equals the customer's stored version (checked under the customer's
+    /// lock in the same transaction) is superseded: none of it is written and the rest of the batch commits. Stores may drop old traces.
     /// </summary>
     /// <exception cref="InvalidOperationException">A decision names an unknown customer; nothing was committed.</exception>
     /// <param name="decisions">The decisions.</param>
     /// <param name="cancellationToken">A cancellation token.</param>
-    /// <returns>A task that completes when all are durable.</returns>
-    ValueTask CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default);
+    /// <returns>What was committed and what was superseded, once durable.</returns>
+    ValueTask<DecisionCommitResult> CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default);
 
     /// <summary>Sets customers' next evaluation instants (for no-action decisions, which keep no trace).</summary>
     /// <param name="updates">The updates.</param>

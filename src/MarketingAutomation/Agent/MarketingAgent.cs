@@ -18,6 +18,13 @@ public readonly record struct DecideResult(int Evaluated, int Scheduled, int Hel
 
     /// <summary>Gets, for customers whose every candidate a rule held, how many each rule held, keyed <c>rule: code</c> (for example <c>consent: NoConsent</c>).</summary>
     public ImmutableDictionary<string, int> HeldByRule { get; init; } = ImmutableDictionary<string, int>.Empty;
+
+    /// <summary>
+    /// Gets how many decisions the store refused because their customer changed between reading and committing (another agent instance
+    /// committed first, or an event arrived); they are not counted in <see cref="Scheduled"/> and the others, and their customers are
+    /// decided again on the next pass (<see cref="DecisionRecord.BasedOnVersion"/>).
+    /// </summary>
+    public int Superseded { get; init; }
 }
 
 /// <summary>What one agent tick did.</summary>
@@ -129,7 +136,7 @@ public sealed class MarketingAgent : BackgroundService
         var schedules = new ScheduleUpdate[options.BatchSize];
         var counts = new Dictionary<(DecisionOutcome, string), int>();
         var heldByRule = new Dictionary<(string Rule, string? Code), int>();
-        int evaluated = 0, scheduled = 0, reviews = 0, noAction = 0, errors = 0, cancelled = 0;
+        int evaluated = 0, scheduled = 0, reviews = 0, noAction = 0, errors = 0, cancelled = 0, superseded = 0;
         DueCursor? cursor = null;
         do
         {
@@ -184,7 +191,7 @@ public sealed class MarketingAgent : BackgroundService
                     Log.DecisionComposeFailed(_logger, record.DecisionId, record.CustomerId, record.Trace?.ErrorType ?? "unknown");
                 }
 
-                records.Add(record);
+                records.Add(record with { BasedOnVersion = buffer[i].Version });
                 Count(counts, record.Outcome, record.ReasonCode);
                 switch (record.Outcome)
                 {
@@ -197,7 +204,33 @@ public sealed class MarketingAgent : BackgroundService
 
             if (records.Count > 0)
             {
-                await store.CommitDecisionsAsync(records, cancellationToken).ConfigureAwait(false);
+                var commit = await store.CommitDecisionsAsync(records, cancellationToken).ConfigureAwait(false);
+                if (!commit.Superseded.IsDefaultOrEmpty)
+                {
+                    // Another instance (or an event) changed these customers after they were read: nothing of these decisions was
+                    // written, the customers stay due and are decided again from their current state on the next pass.
+                    superseded += commit.Superseded.Length;
+                    var ids = new HashSet<Guid>(commit.Superseded);
+                    foreach (var record in records)
+                    {
+                        if (!ids.Contains(record.DecisionId))
+                        {
+                            continue;
+                        }
+
+                        counts[(record.Outcome, record.ReasonCode)]--;
+                        switch (record.Outcome)
+                        {
+                            case DecisionOutcome.Send: scheduled--; break;
+                            case DecisionOutcome.Review: reviews--; break;
+                            case DecisionOutcome.Cancelled: cancelled--; break;
+                            default: errors--; break;
+                        }
+                    }
+
+                    MarketingAutomationDiagnostics.SupersededDecisions.Add(commit.Superseded.Length);
+                    Log.DecisionsSuperseded(_logger, commit.Superseded.Length, records.Count);
+                }
             }
 
             if (scheduleCount > 0)
@@ -215,6 +248,11 @@ public sealed class MarketingAgent : BackgroundService
         var byReason = ImmutableDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
         foreach (var ((outcome, reason), count) in counts)
         {
+            if (count == 0)
+            {
+                continue;
+            }
+
             MarketingAutomationDiagnostics.Decisions.Add(count, new KeyValuePair<string, object?>("outcome", outcome.ToString()), new KeyValuePair<string, object?>("reason", reason));
             byReason[reason] = byReason.GetValueOrDefault(reason) + count;
         }
@@ -225,7 +263,12 @@ public sealed class MarketingAgent : BackgroundService
             held[$"{rule}: {code}"] = count;
         }
 
-        return new DecideResult(evaluated, scheduled, reviews, noAction, errors, cancelled) { ByReason = byReason.ToImmutable(), HeldByRule = held.ToImmutable() };
+        return new DecideResult(evaluated, scheduled, reviews, noAction, errors, cancelled)
+        {
+            Superseded = superseded,
+            ByReason = byReason.ToImmutable(),
+            HeldByRule = held.ToImmutable(),
+        };
     }
 
     private void RecordDecisions(ReadOnlySpan<DecisionResult> results, Instant now)
