@@ -17,7 +17,9 @@ name="${1:-Initial}"
 dotnet tool restore >/dev/null
 
 if [ "$#" -eq 0 ]; then
-  rm -rf "$project/Migrations/Sqlite" "$project/Migrations/PostgreSql"
+  # Every trace of the old sets, the model snapshots included (a snapshot left anywhere would make the new migration empty).
+  rm -rf "$project/Migrations/Sqlite" "$project/Migrations/PostgreSql" "$project/MarketingAutomation"
+  find "$project" -name '*MigrationsDbContextModelSnapshot.cs' -not -path '*/obj/*' -not -path '*/bin/*' -delete
 fi
 
 dotnet build "$project" -c Debug -nologo -v q

@@ -117,16 +117,11 @@ internal static class StoreSchema
 
     private static async Task ThrowIfCreatedWithoutMigrationsAsync(DbContext context, bool isNpgsql, CancellationToken cancellationToken)
     {
-        if (await context.GetService<IHistoryRepository>().ExistsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        var sql = isNpgsql
-            ? "SELECT COUNT(*)::int AS \"Value\" FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'customers'"
-            : "SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = 'customers'";
-        var tables = await context.Database.SqlQueryRaw<int>(sql).ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (tables is [0])
+        // Asked of the catalog: Npgsql's IHistoryRepository.ExistsAsync answers true for a database without the history table.
+        var history = context.GetService<IDbContextOptions>().Extensions.OfType<RelationalOptionsExtension>().FirstOrDefault()?.MigrationsHistoryTableName
+            ?? HistoryRepository.DefaultTableName;
+        if (await TableExistsAsync(context, isNpgsql, history, cancellationToken).ConfigureAwait(false)
+            || !await TableExistsAsync(context, isNpgsql, "customers", cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -143,5 +138,13 @@ internal static class StoreSchema
             + $"(CREATE TABLE \"__EFMigrationsHistory\" (\"MigrationId\" varchar(150) PRIMARY KEY, \"ProductVersion\" varchar(32) NOT NULL); "
             + $"INSERT INTO \"__EFMigrationsHistory\" VALUES ('{initial}', '{efVersion}');); (3) keep managing the schema without migrations: "
             + $"UseEntityFrameworkCoreStore(o => ..., store => store.Schema = EntityFrameworkCoreSchemaMode.EnsureCreated)."));
+    }
+
+    private static async Task<bool> TableExistsAsync(DbContext context, bool isNpgsql, string table, CancellationToken cancellationToken)
+    {
+        var count = isNpgsql
+            ? context.Database.SqlQuery<int>($"SELECT COUNT(*)::int AS \"Value\" FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = {table}")
+            : context.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = {table}");
+        return await count.ToListAsync(cancellationToken).ConfigureAwait(false) is not [0];
     }
 }

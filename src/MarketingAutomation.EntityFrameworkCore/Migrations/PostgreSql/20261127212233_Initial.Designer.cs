@@ -5,55 +5,61 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace MarketingAutomation.EntityFrameworkCore.Migrations.Sqlite
+namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
 {
-    [DbContext(typeof(SqliteMigrationsDbContext))]
-    [Migration("20261127210800_Initial")]
+    [DbContext(typeof(PostgreSqlMigrationsDbContext))]
+    [Migration("20261127212233_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder
+                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("Relational:MaxIdentifierLength", 63);
+
+            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("MarketingAutomation.EntityFrameworkCore.CustomerRow", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("id")
+                        .UseCollation("C");
 
                     b.Property<string>("FactsJson")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasColumnName("facts");
 
                     b.Property<byte[]>("LearnedState")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("learned_state");
 
                     b.Property<string>("MessagesJson")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasColumnName("messages");
 
                     b.Property<long>("NextEvaluationAtTicks")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("next_evaluation_at");
 
                     b.Property<string>("RecentEventsJson")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasColumnName("recent_events");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("version");
 
                     b.HasKey("Id");
@@ -68,14 +74,16 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.Sqlite
                 {
                     b.Property<string>("EventId")
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("event_id");
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("event_id")
+                        .UseCollation("C");
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("customer_id");
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("customer_id")
+                        .UseCollation("C");
 
                     b.HasKey("EventId");
 
@@ -86,52 +94,55 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.Sqlite
                 {
                     b.Property<string>("MessageId")
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("message_id");
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("message_id")
+                        .UseCollation("C");
 
                     b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("attempts");
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("customer_id");
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("customer_id")
+                        .UseCollation("C");
 
                     b.Property<long>("DueAtTicks")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("due_at");
 
                     b.Property<string>("LastError")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasColumnName("last_error");
 
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("lease_owner");
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("lease_owner")
+                        .UseCollation("C");
 
                     b.Property<long?>("LeaseUntilTicks")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("lease_until");
 
                     b.Property<string>("MessageJson")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasColumnName("message");
 
                     b.Property<string>("ProviderMessageId")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasColumnName("provider_message_id");
 
                     b.Property<int>("Status")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("status");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("version");
 
                     b.HasKey("MessageId");
@@ -149,26 +160,28 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.Sqlite
                 {
                     b.Property<string>("ReviewId")
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("review_id");
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("review_id")
+                        .UseCollation("C");
 
                     b.Property<long>("CreatedAtTicks")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("created_at");
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("customer_id");
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("customer_id")
+                        .UseCollation("C");
 
                     b.Property<string>("Json")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasColumnName("review");
 
                     b.Property<bool>("Resolved")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("boolean")
                         .HasColumnName("resolved");
 
                     b.HasKey("ReviewId");
@@ -183,26 +196,27 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.Sqlite
                 {
                     b.Property<Guid>("DecisionId")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("uuid")
                         .HasColumnName("decision_id");
 
                     b.Property<long>("AtTicks")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("at");
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("customer_id");
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("customer_id")
+                        .UseCollation("C");
 
                     b.Property<string>("Json")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasColumnName("trace");
 
                     b.Property<long>("Sequence")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("sequence");
 
                     b.HasKey("DecisionId");

@@ -5,61 +5,55 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
+namespace MarketingAutomation.EntityFrameworkCore.Migrations.Sqlite
 {
-    [DbContext(typeof(PostgreSqlMigrationsDbContext))]
-    [Migration("20261127210807_Initial")]
+    [DbContext(typeof(SqliteMigrationsDbContext))]
+    [Migration("20261127212227_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
-                .HasAnnotation("Relational:MaxIdentifierLength", 63);
-
-            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("MarketingAutomation.EntityFrameworkCore.CustomerRow", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
 
                     b.Property<string>("FactsJson")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("facts");
 
                     b.Property<byte[]>("LearnedState")
                         .IsRequired()
-                        .HasColumnType("bytea")
+                        .HasColumnType("BLOB")
                         .HasColumnName("learned_state");
 
                     b.Property<string>("MessagesJson")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("messages");
 
                     b.Property<long>("NextEvaluationAtTicks")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("next_evaluation_at");
 
                     b.Property<string>("RecentEventsJson")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("recent_events");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
                     b.HasKey("Id");
@@ -74,16 +68,14 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
                 {
                     b.Property<string>("EventId")
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("event_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("customer_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
 
                     b.HasKey("EventId");
 
@@ -94,55 +86,52 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
                 {
                     b.Property<string>("MessageId")
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("message_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
 
                     b.Property<int>("Attempts")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("attempts");
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("customer_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
 
                     b.Property<long>("DueAtTicks")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("due_at");
 
                     b.Property<string>("LastError")
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("last_error");
 
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("lease_owner")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
 
                     b.Property<long?>("LeaseUntilTicks")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("lease_until");
 
                     b.Property<string>("MessageJson")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("message");
 
                     b.Property<string>("ProviderMessageId")
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("provider_message_id");
 
                     b.Property<int>("Status")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
                     b.HasKey("MessageId");
@@ -160,28 +149,26 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
                 {
                     b.Property<string>("ReviewId")
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("review_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("review_id");
 
                     b.Property<long>("CreatedAtTicks")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("customer_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
 
                     b.Property<string>("Json")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("review");
 
                     b.Property<bool>("Resolved")
-                        .HasColumnType("boolean")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("resolved");
 
                     b.HasKey("ReviewId");
@@ -196,27 +183,26 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
                 {
                     b.Property<Guid>("DecisionId")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
+                        .HasColumnType("TEXT")
                         .HasColumnName("decision_id");
 
                     b.Property<long>("AtTicks")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("at");
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("customer_id")
-                        .UseCollation("C");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
 
                     b.Property<string>("Json")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("trace");
 
                     b.Property<long>("Sequence")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("sequence");
 
                     b.HasKey("DecisionId");
