@@ -13,10 +13,10 @@ namespace MarketingAutomation.EntityFrameworkCore;
 /// PostgreSQL set (<see cref="PostgreSqlMigrationsDbContext"/>), through a migrations context built from the store's own options.
 /// </summary>
 /// <remarks>
-/// <para>Several processes may start at once. EF Core's migrator serializes the migrations themselves (SQLite: the
-/// <c>__EFMigrationsLock</c> table; PostgreSQL: a lock on the history table), but on PostgreSQL creating the database and the history
-/// table happens before that lock, and concurrent <c>CREATE TABLE IF NOT EXISTS</c> can fail on PostgreSQL's catalogs; so on
-/// PostgreSQL the whole step runs under a session advisory lock.</para>
+/// <para>Several processes may start at once. EF Core 10's migrator serializes the migrations themselves (SQLite: the
+/// <c>__EFMigrationsLock</c> table; Npgsql: a lock on the history table), which alone survived six stores migrating one new PostgreSQL
+/// database at once. The store still runs its whole schema step on PostgreSQL under a session advisory lock, so that creating the
+/// database, the EnsureCreated check below and the migration are one critical section that does not depend on provider internals.</para>
 /// <para>A database whose tables exist without a migrations history was created by <c>EnsureCreated</c>; migrating it would fail with
 /// "table already exists", so the store stops with an explanation instead.</para>
 /// </remarks>
