@@ -19,7 +19,8 @@ public enum EntityFrameworkCoreSchemaMode
 
     /// <summary>
     /// Leaves the schema alone: the application owns it, typically by mapping the store's tables into its own <c>DbContext</c> with
-    /// <c>modelBuilder.ApplyMarketingAutomationModel()</c> and applying its own migrations before the store is used.
+    /// <c>modelBuilder.ApplyMarketingAutomationModel()</c> and applying its own migrations before the store is used. SQLite's WAL journal
+    /// mode, which the other modes set, is left to the application too.
     /// </summary>
     None,
 }
