@@ -4,8 +4,8 @@ namespace MarketingAutomation.EntityFrameworkCore;
 
 /// <summary>
 /// The EF Core context of the MarketingAutomation store: customers, the event inbox, the outbox, decision traces and reviews.
-/// Public so that applications can add migrations for it; its tables are described by
-/// <see cref="ModelBuilderExtensions.ApplyMarketingAutomationModel"/>.
+/// Its tables are described by <see cref="ModelBuilderExtensions.ApplyMarketingAutomationModel"/>; the store applies the package's
+/// migrations for SQLite and PostgreSQL at first use (see <see cref="EntityFrameworkCoreSchemaMode"/>).
 /// </summary>
 public sealed class MarketingAutomationDbContext : DbContext
 {
@@ -15,6 +15,15 @@ public sealed class MarketingAutomationDbContext : DbContext
         : base(options)
     {
     }
+
+    /// <summary>The collation of the id columns on PostgreSQL: binary, so ids are ordered and compared ordinally.</summary>
+    internal const string PostgreSqlIdCollation = "C";
+
+    /// <summary>The provider name of SQLite.</summary>
+    internal const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
+
+    /// <summary>The provider name of PostgreSQL (Npgsql).</summary>
+    internal const string NpgsqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
 
     internal DbSet<CustomerRow> Customers => Set<CustomerRow>();
 
@@ -31,7 +40,7 @@ public sealed class MarketingAutomationDbContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
         // PostgreSQL's default collation follows the locale; ids are ordered and compared ordinally.
-        var idCollation = string.Equals(Database.ProviderName, "Npgsql.EntityFrameworkCore.PostgreSQL", StringComparison.Ordinal) ? "C" : null;
+        var idCollation = string.Equals(Database.ProviderName, NpgsqlProvider, StringComparison.Ordinal) ? PostgreSqlIdCollation : null;
         modelBuilder.ApplyMarketingAutomationModel(idCollation);
     }
 }
