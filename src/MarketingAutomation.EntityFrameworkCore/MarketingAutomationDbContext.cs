@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 namespace MarketingAutomation.EntityFrameworkCore;
 
 /// <summary>
-/// The EF Core context of the MarketingAutomation store: customers, the event inbox, the outbox, decision traces and reviews.
+/// The EF Core context of the MarketingAutomation store: customers, the event inbox, the outbox, decision traces, reviews, suppressions
+/// and model snapshots.
 /// Public so that applications can add migrations for it; its tables are described by
 /// <see cref="ModelBuilderExtensions.ApplyMarketingAutomationModel"/>.
 /// </summary>
@@ -25,6 +26,10 @@ public sealed class MarketingAutomationDbContext : DbContext
     internal DbSet<TraceRow> Traces => Set<TraceRow>();
 
     internal DbSet<ReviewRow> Reviews => Set<ReviewRow>();
+
+    internal DbSet<SuppressionRow> Suppressions => Set<SuppressionRow>();
+
+    internal DbSet<ModelStateRow> ModelStates => Set<ModelStateRow>();
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
