@@ -68,6 +68,66 @@ public abstract partial class CustomerStoreConformanceTests
         Assert.Equal(40m, Assert.IsType<PurchaseEvent>(Assert.Single(stored.RecentEvents, e => e.EventId == "order-9")).Purchase.Amount);
     }
 
+    /// <summary>
+    /// RL-02 test sketch: a stream where every event arrives 1 to 5 times (redeliveries interleaved with later events, spread over
+    /// batches) leaves the customer exactly as the de-duplicated stream delivered once: side effects happen once.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Inbox_redelivered_streams_end_in_the_same_state_as_the_deduplicated_stream()
+    {
+        var once = await NewStoreAsync();
+        var noisy = await NewStoreAsync();
+        var random = new Random(6);
+        foreach (var store in new[] { once, noisy })
+        {
+            await store.UpsertCustomersAsync([NewCustomer("cust-001")], T0 + Duration.FromDays(10), TestCancellationToken);
+            await store.CommitDecisionsAsync([SendDecision("cust-001", "msg-1", T0, T0, T0 + Duration.FromDays(10), Guid.Parse("5d2c1e0a-8f4b-4b7e-9c1d-2a3b4c5d6e7f"))], TestCancellationToken);
+        }
+
+        var decision = Guid.Parse("5d2c1e0a-8f4b-4b7e-9c1d-2a3b4c5d6e7f");
+        CustomerEvent[] stream =
+        [
+            new MessageEvent("e-1", "cust-001", T0 + Duration.FromMinutes(1), decision, MessageEventKind.Delivered) { Channel = ChannelKind.Email },
+            new MessageEvent("e-2", "cust-001", T0 + Duration.FromMinutes(5), decision, MessageEventKind.Opened) { Channel = ChannelKind.Email },
+            new MessageEvent("e-3", "cust-001", T0 + Duration.FromMinutes(6), decision, MessageEventKind.Clicked) { Channel = ChannelKind.Email, Url = "https://shop.example/a" },
+            new BrowseEvent("e-4", "cust-001", T0 + Duration.FromMinutes(7), "shoes") { Sku = "sku-2" },
+            new PurchaseEvent("e-5", "cust-001", T0 + Duration.FromMinutes(9), new Purchase("order-5", T0 + Duration.FromMinutes(9), 59.90m) { AttributedDecisionId = decision }),
+            new MessageEvent("e-6", "cust-001", T0 + Duration.FromHours(2), decision, MessageEventKind.Unsubscribed) { Channel = ChannelKind.Email },
+        ];
+        var deliveries = new List<CustomerEvent>();
+        foreach (var e in stream)
+        {
+            var copies = random.Next(1, 6);
+            for (var c = 0; c < copies; c++)
+            {
+                // Distinct events keep the stream's order; copies land next to each other, some between the copies of the previous event.
+                deliveries.Insert(c == 0 ? deliveries.Count : random.Next(deliveries.Count - c, deliveries.Count + 1), e with { });
+            }
+        }
+
+        await once.AppendEventsAsync(stream, TestCancellationToken);
+        var appended = 0;
+        var duplicates = 0;
+        for (var start = 0; start < deliveries.Count;)
+        {
+            var size = Math.Min(random.Next(1, 4), deliveries.Count - start);
+            var result = await noisy.AppendEventsAsync(deliveries.GetRange(start, size), TestCancellationToken);
+            appended += result.Appended;
+            duplicates += result.Duplicates;
+            Assert.Equal(0, result.Conflicts);
+            start += size;
+        }
+
+        var expected = await once.GetCustomerAsync("cust-001", TestCancellationToken);
+        var actual = await noisy.GetCustomerAsync("cust-001", TestCancellationToken);
+        Assert.Equal((stream.Length, deliveries.Count - stream.Length), (appended, duplicates));
+        Assert.True(CustomerProjection.HasSameFacts(expected!.Customer, actual!.Customer), "The facts differ from a single delivery.");
+        Assert.Equal(expected.Messages, actual.Messages);
+        Assert.Equal(expected.RecentEvents.Select(e => e.EventId), actual.RecentEvents.Select(e => e.EventId));
+        Assert.Equal(expected.NextEvaluationAt, actual.NextEvaluationAt);
+    }
+
     /// <summary>RL-02: an equal amount written with other trailing zeros is the same content (canonical form), so a duplicate.</summary>
     /// <returns>A task.</returns>
     [Fact]
