@@ -328,6 +328,18 @@ public sealed class MarketingAgent : BackgroundService
             : null;
     }
 
+    /// <summary>Answers "why did customer X get message Y" (<see cref="ICustomerStore.GetMessageTraceAsync"/>): null when the message is not theirs.</summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="messageId">The message (outbox) id.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The trace, or null.</returns>
+    public ValueTask<DecisionTrace?> WhyMessageAsync(string customerId, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        return _pipeline.Store.GetMessageTraceAsync(customerId, messageId, cancellationToken);
+    }
+
     /// <summary>
     /// Settles a message whose outcome was <see cref="OutboxStatus.Unknown"/> once a provider lookup or a person has established it.
     /// Unknown messages are never retried blindly; this is how they leave that state.

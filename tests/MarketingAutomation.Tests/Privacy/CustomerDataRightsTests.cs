@@ -159,6 +159,24 @@ public sealed class CustomerDataRightsTests
         Assert.True(saved.Data.Length > 0);
     }
 
+    /// <summary>"Why did customer X get message Y": the agent answers from the store by customer and message id, only for that customer.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Why_message_by_customer_and_message_id_returns_the_stored_trace()
+    {
+        await using var t = TestAgent.Create(b => b.AddWelcomeSequence().AddConsentPolicy());
+        await t.ImportAsync(WithEmail("c-1", TestAgent.Start - Duration.FromHours(1)), WithEmail("c-2", TestAgent.Start - Duration.FromHours(1)));
+        await t.RunAsync();
+        var sent = Assert.Single(t.Email.Accepted, s => s.Message.CustomerId == "c-1").Message;
+
+        var why = await t.Agent.WhyMessageAsync("c-1", sent.MessageId, Ct);
+
+        Assert.NotNull(why);
+        Assert.Equal((sent.DecisionId, DecisionOutcome.Send), (why.DecisionId, why.Outcome));
+        Assert.Contains("welcome", why.Explain(), StringComparison.OrdinalIgnoreCase);
+        Assert.Null(await t.Agent.WhyMessageAsync("c-2", sent.MessageId, Ct));
+    }
+
     /// <summary>A negative save interval is a configuration error.</summary>
     [Fact]
     public void A_negative_model_save_interval_is_reported()
