@@ -3,9 +3,9 @@ using Microsoft.EntityFrameworkCore;
 namespace MarketingAutomation.EntityFrameworkCore;
 
 /// <summary>
-/// The EF Core context of the MarketingAutomation store: customers, the event inbox, the outbox, decision traces and reviews.
-/// Its tables are described by <see cref="ModelBuilderExtensions.ApplyMarketingAutomationModel"/>; the store applies the package's
-/// migrations for SQLite and PostgreSQL at first use (see <see cref="EntityFrameworkCoreSchemaMode"/>).
+/// The EF Core context of the MarketingAutomation store: customers, the event inbox, the outbox, decision traces, reviews, suppressions
+/// and model snapshots. Its tables are described by <see cref="ModelBuilderExtensions.ApplyMarketingAutomationModel"/>; the store
+/// applies the package's migrations for SQLite and PostgreSQL at first use (see <see cref="EntityFrameworkCoreSchemaMode"/>).
 /// </summary>
 public sealed class MarketingAutomationDbContext : DbContext
 {
@@ -34,6 +34,10 @@ public sealed class MarketingAutomationDbContext : DbContext
     internal DbSet<TraceRow> Traces => Set<TraceRow>();
 
     internal DbSet<ReviewRow> Reviews => Set<ReviewRow>();
+
+    internal DbSet<SuppressionRow> Suppressions => Set<SuppressionRow>();
+
+    internal DbSet<ModelStateRow> ModelStates => Set<ModelStateRow>();
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -24,7 +24,7 @@ namespace MarketingAutomation.Testing;
 [SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Test names read as sentences.")]
 [SuppressMessage("Reliability", "CA2007:Consider calling ConfigureAwait on the awaited task", Justification = "xUnit tests run on the test context (xUnit1030).")]
 [SuppressMessage("Performance", "CA1861:Avoid constant arrays as arguments", Justification = "Expected values in assertions read best inline.")]
-public abstract class CustomerStoreConformanceTests : IAsyncDisposable
+public abstract partial class CustomerStoreConformanceTests : IAsyncDisposable
 {
     private readonly List<object> _created = [];
 
@@ -400,7 +400,7 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
         Assert.Equal(new[] { false }, second.IsNew);
     }
 
-    /// <summary>A duplicate inside one batch counts as a duplicate.</summary>
+    /// <summary>A duplicate inside one batch counts as a duplicate; the same id with other content in the batch is a conflict (RL-02).</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task AppendEvents_counts_a_duplicate_inside_one_batch()
@@ -409,9 +409,10 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
         await store.UpsertCustomersAsync([NewCustomer("cust-001")], T0, TestCancellationToken);
         var browse = new BrowseEvent("ev-1", "cust-001", T0, "shoes");
 
-        var result = await store.AppendEventsAsync([browse, browse with { Category = "bags" }], TestCancellationToken);
+        var result = await store.AppendEventsAsync([browse, browse with { }, browse with { Category = "bags" }], TestCancellationToken);
 
-        AssertCounts(result, 1, 1, 0);
+        AssertCounts(result, 1, 1, 0, conflicts: 1);
+        Assert.Equal(new[] { "ev-1" }, result.ConflictingEventIds);
         var stored = await store.GetCustomerAsync("cust-001", TestCancellationToken);
         Assert.Equal("shoes", Assert.IsType<BrowseEvent>(Assert.Single(stored!.RecentEvents)).Category);
     }
@@ -1105,13 +1106,16 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
     /// <param name="appended">Expected new events.</param>
     /// <param name="duplicates">Expected duplicates.</param>
     /// <param name="unknown">Expected events for unknown customers.</param>
-    protected static void AssertCounts(EventAppendResult result, int appended, int duplicates, int unknown)
+    /// <param name="conflicts">Expected conflicts (an event id seen before with other content).</param>
+    protected static void AssertCounts(EventAppendResult result, int appended, int duplicates, int unknown, int conflicts = 0)
     {
         Assert.Equal(appended, result.Appended);
         Assert.Equal(duplicates, result.Duplicates);
         Assert.Equal(unknown, result.UnknownCustomers);
+        Assert.Equal(conflicts, result.Conflicts);
+        Assert.Equal(conflicts, result.ConflictingEventIds.IsDefault ? 0 : result.ConflictingEventIds.Length);
         Assert.False(result.IsNew.IsDefault, "The store must report IsNew per event.");
-        Assert.Equal(appended + duplicates + unknown, result.IsNew.Length);
+        Assert.Equal(appended + duplicates + unknown + conflicts, result.IsNew.Length);
         Assert.Equal(appended, result.IsNew.Count(n => n));
     }
 

@@ -17,7 +17,7 @@ namespace MarketingAutomation.Testing;
 /// <see cref="MaxTracesPerCustomer"/> traces are kept per customer (older ones are forgotten, also by decision id).
 /// </para>
 /// </remarks>
-public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
+public sealed partial class InMemoryCustomerStore : ICustomerStore, IReviewQueue, IPersonalDataStore, IModelStateStore
 {
     /// <summary>The default number of traces kept per customer.</summary>
     public const int DefaultMaxTracesPerCustomer = 50;
@@ -25,7 +25,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
     private readonly Lock _gate = new();
     private readonly Dictionary<string, CustomerContext> _customers = new(StringComparer.Ordinal);
     private readonly SortedSet<DueKey> _due = new(DueKey.Comparer);
-    private readonly HashSet<string> _eventIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SeenEvent> _eventIds = new(StringComparer.Ordinal);
 
     private readonly Dictionary<string, OutboxMessage> _outbox = new(StringComparer.Ordinal);
     private readonly SortedSet<DueKey> _pendingOutbox = new(DueKey.Comparer);
@@ -36,7 +36,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
 
     private readonly Dictionary<string, PendingReview> _reviews = new(StringComparer.Ordinal);
     private readonly SortedSet<DueKey> _reviewOrder = new(DueKey.Comparer);
-    private readonly HashSet<string> _reviewIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingReview> _allReviews = new(StringComparer.Ordinal);
 
     /// <summary>Initializes a new instance of the <see cref="InMemoryCustomerStore"/> class.</summary>
     /// <param name="maxTracesPerCustomer">How many traces to keep per customer (newest first).</param>
@@ -202,14 +202,29 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
 
         int appended = 0, duplicates = 0, unknown = 0;
         var isNew = new bool[events.Count];
+        var hashes = new string[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            hashes[i] = EventContentHash.Compute(events[i]);
+        }
+
+        var conflicts = ImmutableArray.CreateBuilder<string>();
         lock (_gate)
         {
             for (var i = 0; i < events.Count; i++)
             {
                 var e = events[i];
-                if (_eventIds.Contains(e.EventId))
+                if (_eventIds.TryGetValue(e.EventId, out var seen))
                 {
-                    duplicates++;
+                    if (string.Equals(seen.Hash, hashes[i], StringComparison.Ordinal))
+                    {
+                        duplicates++;
+                    }
+                    else
+                    {
+                        conflicts.Add(e.EventId);
+                    }
+
                     continue;
                 }
 
@@ -223,13 +238,18 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
                 var updated = CustomerProjection.ApplyAndSchedule(existing, e);
 
                 Put(existing, updated);
-                _eventIds.Add(e.EventId);
+                _eventIds.Add(e.EventId, new SeenEvent(hashes[i], e.CustomerId));
                 isNew[i] = true;
                 appended++;
             }
         }
 
-        return ValueTask.FromResult(new EventAppendResult(appended, duplicates, unknown) { IsNew = ImmutableArray.Create(isNew) });
+        return ValueTask.FromResult(new EventAppendResult(appended, duplicates, unknown)
+        {
+            IsNew = ImmutableArray.Create(isNew),
+            Conflicts = conflicts.Count,
+            ConflictingEventIds = conflicts.ToImmutable(),
+        });
     }
 
     /// <inheritdoc />
@@ -261,7 +281,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
             {
                 var d = decisions[i];
                 var before = _customers[d.CustomerId];
-                var recommit = (d.Outbox is { } o && _outbox.ContainsKey(o.Id)) || (d.Review is { } r && _reviewIds.Contains(r.ReviewId));
+                var recommit = (d.Outbox is { } o && _outbox.ContainsKey(o.Id)) || (d.Review is { } r && _allReviews.ContainsKey(r.ReviewId));
                 if (!recommit && d.BasedOnVersion is { } basedOn && basedOn != before.Version)
                 {
                     (superseded ??= ImmutableArray.CreateBuilder<Guid>()).Add(d.DecisionId);
@@ -282,7 +302,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
                     context = CustomerProjection.AddMessage(context, row);
                 }
 
-                if (d.Review is { } review && _reviewIds.Add(review.ReviewId))
+                if (d.Review is { } review && _allReviews.TryAdd(review.ReviewId, review))
                 {
                     _reviews.Add(review.ReviewId, review);
                     _reviewOrder.Add(new DueKey(review.CreatedAt, review.ReviewId));

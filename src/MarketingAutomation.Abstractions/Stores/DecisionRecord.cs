@@ -104,7 +104,7 @@ public readonly record struct LearnedStateUpdate(string CustomerId, ReadOnlyMemo
 
 /// <summary>What appending a batch of events did.</summary>
 /// <param name="Appended">Events stored for the first time.</param>
-/// <param name="Duplicates">Events already seen (ignored).</param>
+/// <param name="Duplicates">Events already seen with the same content (ignored).</param>
 /// <param name="UnknownCustomers">Events for customers the store does not hold (ignored).</param>
 public readonly record struct EventAppendResult(int Appended, int Duplicates, int UnknownCustomers)
 {
@@ -113,4 +113,13 @@ public readonly record struct EventAppendResult(int Appended, int Duplicates, in
     /// redelivered event never counts twice. Empty when the store does not report it (then nothing is learned from the batch).
     /// </summary>
     public ImmutableArray<bool> IsNew { get; init; }
+
+    /// <summary>
+    /// Gets how many events reused an event id already seen with different content (by <see cref="EventContentHash"/>). A conflict is
+    /// neither applied nor remembered: the first content stays, and the caller is told (RL-02). Not included in <see cref="Duplicates"/>.
+    /// </summary>
+    public int Conflicts { get; init; }
+
+    /// <summary>Gets the ids of the conflicting events, in input order (empty when none). Event ids only: no personal data.</summary>
+    public ImmutableArray<string> ConflictingEventIds { get; init; } = [];
 }

@@ -49,6 +49,7 @@ public sealed class MarketingAgent : BackgroundService
     private readonly ILogger _logger;
     private readonly IDecisionLog[] _decisionLogs;
     private readonly SemaphoreSlim _tickLock = new(1, 1);
+    private readonly AgentStateKeeper _state;
 
     /// <summary>Initializes a new instance of the <see cref="MarketingAgent"/> class.</summary>
     /// <param name="pipeline">The pipeline.</param>
@@ -85,7 +86,12 @@ public sealed class MarketingAgent : BackgroundService
         _importer = importer;
         _logger = logger;
         _decisionLogs = decisionLogs is null ? [] : [.. decisionLogs];
+        DataRights = new CustomerDataRights(pipeline, logger);
+        _state = new AgentStateKeeper(pipeline, DataRights, logger);
     }
+
+    /// <summary>Gets the data-subject rights entry point: export, erase, consent ledger, suppression (GDPR GD-01 to GD-04).</summary>
+    public CustomerDataRights DataRights { get; }
 
     /// <summary>Gets the composed pipeline.</summary>
     public MarketingPipeline Pipeline => _pipeline;
@@ -112,8 +118,10 @@ public sealed class MarketingAgent : BackgroundService
         try
         {
             using var activity = MarketingAutomationDiagnostics.ActivitySource.StartActivity(MarketingAutomationDiagnostics.RunActivity);
+            await _state.EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
             var decide = await DecideDueAsync(now, cancellationToken).ConfigureAwait(false);
             var dispatch = await _dispatcher.DispatchDueAsync(now, cancellationToken).ConfigureAwait(false);
+            await _state.SaveIfDueAsync(now, cancellationToken).ConfigureAwait(false);
             Log.RunCompleted(_logger, now, decide.Evaluated, decide.Scheduled, decide.HeldForReview, decide.Errors, dispatch.Sent, dispatch.Failed);
             return new AgentRunResult(now, decide, dispatch);
         }
@@ -363,6 +371,18 @@ public sealed class MarketingAgent : BackgroundService
             : null;
     }
 
+    /// <summary>Answers "why did customer X get message Y" (<see cref="ICustomerStore.GetMessageTraceAsync"/>): null when the message is not theirs.</summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="messageId">The message (outbox) id.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The trace, or null.</returns>
+    public ValueTask<DecisionTrace?> WhyMessageAsync(string customerId, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        return _pipeline.Store.GetMessageTraceAsync(customerId, messageId, cancellationToken);
+    }
+
     /// <summary>
     /// Settles a message whose outcome was <see cref="OutboxStatus.Unknown"/> once a provider lookup or a person has established it.
     /// Unknown messages are never retried blindly; this is how they leave that state.
@@ -391,10 +411,40 @@ public sealed class MarketingAgent : BackgroundService
         return _pipeline.Store.ResolveOutboxAsync(messageId, OutboxStatus.Cancelled, _pipeline.Clock.GetCurrentInstant(), note: reason, cancellationToken: cancellationToken);
     }
 
+    /// <summary>
+    /// Loads what outlives the process before deciding: the store's durable suppression entries into the suppression rule, and the
+    /// strategy's model snapshot (an <see cref="IPersistentModel"/> from an <see cref="IModelStateStore"/>). The first tick does this
+    /// itself; call it to restore earlier. Failures are logged, not thrown, and retried at the next tick.
+    /// </summary>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>True once restored.</returns>
+    public Task<bool> RestoreStateAsync(CancellationToken cancellationToken = default) => _state.EnsureRestoredAsync(cancellationToken);
+
+    /// <summary>
+    /// Saves the strategy's model snapshot now (it is also saved every <see cref="MarketingAutomationOptions.ModelSaveInterval"/> and when
+    /// the agent stops). Nothing is saved before the stored snapshot was restored.
+    /// </summary>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The stored version, or null when the strategy or store keeps no snapshot, the state is not restored yet, or saving failed.</returns>
+    public async Task<long?> SaveModelStateAsync(CancellationToken cancellationToken = default)
+    {
+        await _state.EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
+        return await _state.SaveAsync(_pipeline.Clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>After the loop has stopped, the strategy's model snapshot is saved.</remarks>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _state.SaveAsync(_pipeline.Clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public override void Dispose()
     {
         _tickLock.Dispose();
+        _state.Dispose();
         base.Dispose();
     }
 
