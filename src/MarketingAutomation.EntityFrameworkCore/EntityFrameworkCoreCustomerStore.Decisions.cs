@@ -9,7 +9,7 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">A decision names a customer the store does not hold; nothing was changed.</exception>
-    public ValueTask CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default)
+    public ValueTask<DecisionCommitResult> CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decisions);
         cancellationToken.ThrowIfCancellationRequested();
@@ -20,10 +20,10 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
 
         if (decisions.Count == 0)
         {
-            return ValueTask.CompletedTask;
+            return ValueTask.FromResult(DecisionCommitResult.None);
         }
 
-        return new ValueTask(WriteAsync(async (db, ct) =>
+        return WriteAsync(async (db, ct) =>
         {
             var loaded = await LoadCustomersAsync(db, decisions.Select(d => d.CustomerId), ct).ConfigureAwait(false);
 
@@ -54,12 +54,25 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
                 : await db.Traces.Where(t => traceIds.Contains(t.DecisionId)).ToDictionaryAsync(t => t.DecisionId, ct).ConfigureAwait(false);
             var sequence = traceIds.Length == 0 ? 0 : (await db.Traces.MaxAsync(t => (long?)t.Sequence, ct).ConfigureAwait(false) ?? 0);
             var traced = new HashSet<string>(StringComparer.Ordinal);
+            var committed = 0;
+            ImmutableArray<Guid>.Builder? superseded = null;
 
             for (var i = 0; i < decisions.Count; i++)
             {
                 var d = decisions[i];
                 var entry = loaded[d.CustomerId];
                 var before = entry.Context;
+
+                // The customer row is locked (PostgreSQL FOR UPDATE; SQLite's single writer) for the rest of the transaction, so a
+                // version that still matches here cannot change before the outbox row is written.
+                var recommit = (d.Outbox is { } o && outboxIds.Contains(o.Id)) || (d.Review is { } r && reviewIds.Contains(r.ReviewId));
+                if (!recommit && d.BasedOnVersion is { } basedOn && basedOn != before.Version)
+                {
+                    (superseded ??= ImmutableArray.CreateBuilder<Guid>()).Add(d.DecisionId);
+                    continue;
+                }
+
+                committed++;
                 var context = before;
                 if (d.Trace is { } trace)
                 {
@@ -120,7 +133,7 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
                 await TrimTracesAsync(db, customerId, ct).ConfigureAwait(false);
             }
 
-            return true;
-        }, cancellationToken).AsTask());
+            return superseded is null ? DecisionCommitResult.AllCommitted(committed) : new DecisionCommitResult(committed, superseded.ToImmutable());
+        }, cancellationToken);
     }
 }

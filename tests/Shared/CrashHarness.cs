@@ -120,12 +120,13 @@ internal sealed class CrashingStore(ICustomerStore inner, CrashSwitch crash, Cra
         return await inner.AppendEventsAsync(events, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default)
+    public async ValueTask<DecisionCommitResult> CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default)
     {
         await crash.AtAsync(CrashPoint.AfterDecide).ConfigureAwait(false);
-        await inner.CommitDecisionsAsync(decisions, cancellationToken).ConfigureAwait(false);
-        oracle.Committed(decisions);
+        var result = await inner.CommitDecisionsAsync(decisions, cancellationToken).ConfigureAwait(false);
+        oracle.Committed(decisions, result.Superseded);
         await crash.AtAsync(CrashPoint.AfterCommit).ConfigureAwait(false);
+        return result;
     }
 
     public async ValueTask ScheduleAsync(ReadOnlyMemory<ScheduleUpdate> updates, CancellationToken cancellationToken = default)
@@ -215,13 +216,13 @@ internal sealed class CrashOracle
         }
     }
 
-    public void Committed(IReadOnlyList<DecisionRecord> decisions)
+    public void Committed(IReadOnlyList<DecisionRecord> decisions, ImmutableArray<Guid> superseded)
     {
         lock (_gate)
         {
             foreach (var d in decisions)
             {
-                if (d.Outbox is { } row)
+                if (d.Outbox is { } row && !superseded.Contains(d.DecisionId))
                 {
                     _committed.Add(row.Id);
                 }

@@ -30,7 +30,7 @@ public sealed class OutageStore(ICustomerStore inner) : ICustomerStore
     public ValueTask<EventAppendResult> AppendEventsAsync(IReadOnlyList<CustomerEvent> events, CancellationToken cancellationToken = default) =>
         Up() ? inner.AppendEventsAsync(events, cancellationToken) : default;
 
-    public ValueTask CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default) =>
+    public ValueTask<DecisionCommitResult> CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default) =>
         Up() ? inner.CommitDecisionsAsync(decisions, cancellationToken) : default;
 
     public ValueTask ScheduleAsync(ReadOnlyMemory<ScheduleUpdate> updates, CancellationToken cancellationToken = default) =>
