@@ -37,6 +37,30 @@ internal static class DatabaseUnreachable
         return new MarketingAutomationException(message, exception);
     }
 
+    /// <summary>
+    /// Whether an exception from opening the database is about reaching or opening it (a provider error, a socket error, a timeout),
+    /// not about the schema or the model (those keep their own message).
+    /// </summary>
+    /// <param name="exception">The exception.</param>
+    /// <returns>True for a connection failure.</returns>
+    public static bool IsConnectionFailure(Exception exception)
+    {
+        if (exception is OperationCanceledException or MarketingAutomationException)
+        {
+            return false;
+        }
+
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DbException or SocketException or TimeoutException or IOException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Returns the connection string with every password-like value replaced by <c>***</c>.</summary>
     /// <param name="connectionString">The connection string.</param>
     /// <returns>The redacted connection string.</returns>

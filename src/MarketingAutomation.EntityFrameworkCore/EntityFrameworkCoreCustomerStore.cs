@@ -226,7 +226,7 @@ internal sealed partial class EntityFrameworkCoreCustomerStore : ICustomerStore,
             {
                 await EnsureSchemaAsync(db, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException and not MarketingAutomationException)
+            catch (Exception ex) when (DatabaseUnreachable.IsConnectionFailure(ex))
             {
                 // The first use (usually at startup): say which database could not be opened and how to fix it.
                 var unreachable = DatabaseUnreachable.Create(db, ex);
