@@ -42,6 +42,7 @@ internal sealed class StoreThroughputRun(StoreThroughputOptions options, TextWri
     public async Task<int> RunAsync()
     {
         Print("MarketingAutomation store throughput benchmark");
+        Print($"  load average at start: {LoadAverage()} (other processes on the machine skew the numbers)");
         Print($"  machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.FrameworkDescription}");
 #if DEBUG
         Print("  WARNING: Debug build; run with -c Release for meaningful numbers.");
@@ -128,6 +129,7 @@ internal sealed class StoreThroughputRun(StoreThroughputOptions options, TextWri
         }
 
         // 2. Import (timed): every customer through ICustomerStore.UpsertCustomersAsync, in batches, due now.
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         sw.Restart();
         var imported = 0;
         for (var start = 0; start < customers.Length; start += options.ImportBatch)
@@ -138,7 +140,8 @@ internal sealed class StoreThroughputRun(StoreThroughputOptions options, TextWri
 
         sw.Stop();
         var importSeconds = sw.Elapsed.TotalSeconds;
-        Print($"import: {imported:N0} customers upserted in {importSeconds:0.00} s ({imported / importSeconds:N0}/s)");
+        var importCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Print($"import: {imported:N0} customers upserted in {importSeconds:0.00} s ({imported / importSeconds:N0}/s; process CPU {importCpu.TotalSeconds:0.00} s)");
         var stored = await CountAsync(contexts, "SELECT COUNT(*) FROM customers");
         if (imported != customers.Length || stored != customers.Length)
         {
@@ -151,11 +154,13 @@ internal sealed class StoreThroughputRun(StoreThroughputOptions options, TextWri
 
         // 3. One full decision cycle (timed): pages of due customers, DecideParallel, compose, commit decisions + traces + outbox
         //    rows, schedules for the rest.
+        cpu = Process.GetCurrentProcess().TotalProcessorTime;
         sw.Restart();
         var cycle = await agent.DecideDueAsync(Now);
         sw.Stop();
         var cycleSeconds = sw.Elapsed.TotalSeconds;
-        Print($"cycle: {cycle.Evaluated:N0} customers decided in {cycleSeconds:0.00} s ({cycle.Evaluated / cycleSeconds:N0}/s): {cycle.Scheduled:N0} sends scheduled, {cycle.HeldForReview:N0} held for review, {cycle.NoAction:N0} no action, {cycle.Errors:N0} errors, {cycle.Cancelled:N0} cancelled");
+        var cycleCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Print($"cycle: {cycle.Evaluated:N0} customers decided in {cycleSeconds:0.00} s ({cycle.Evaluated / cycleSeconds:N0}/s; process CPU {cycleCpu.TotalSeconds:0.00} s): {cycle.Scheduled:N0} sends scheduled, {cycle.HeldForReview:N0} held for review, {cycle.NoAction:N0} no action, {cycle.Errors:N0} errors, {cycle.Cancelled:N0} cancelled");
         if (timed is not null)
         {
             var engine = sw.Elapsed - timed.Load - timed.Commit - timed.Schedule;
@@ -214,6 +219,18 @@ internal sealed class StoreThroughputRun(StoreThroughputOptions options, TextWri
         await using DbCommand command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 
     private void Print(string line) => output.WriteLine(line);

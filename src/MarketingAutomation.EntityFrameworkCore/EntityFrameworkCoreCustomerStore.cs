@@ -347,7 +347,7 @@ internal sealed partial class EntityFrameworkCoreCustomerStore : ICustomerStore,
             Context = after;
         }
 
-        private static ImmutableArray<CustomerEvent> StorableEvents(ImmutableArray<CustomerEvent> events)
+        internal static ImmutableArray<CustomerEvent> StorableEvents(ImmutableArray<CustomerEvent> events)
         {
             foreach (var e in events)
             {
