@@ -283,6 +283,11 @@ internal sealed partial class EntityFrameworkCoreCustomerStore : ICustomerStore,
 
                 try
                 {
+                    if (_serializeWrites)
+                    {
+                        await ConfigureSqliteConnectionAsync(db, cancellationToken).ConfigureAwait(false);
+                    }
+
                     var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                     await using (transaction.ConfigureAwait(false))
                     {
@@ -300,6 +305,23 @@ internal sealed partial class EntityFrameworkCoreCustomerStore : ICustomerStore,
                     gate?.Release();
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Sets the per-connection SQLite settings before a write: <c>synchronous=NORMAL</c>, which in write-ahead-log mode keeps every
+    /// committed transaction across an application crash (only a power loss or operating system crash can lose the last commits,
+    /// never corrupt the file) and saves a flush per commit; and a 64 MiB page cache, so that index updates of large batches stay
+    /// in memory. Both are settings of the connection, not of the file, and cost a few microseconds.
+    /// </summary>
+    private static async Task ConfigureSqliteConnectionAsync(MarketingAutomationDbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var command = db.Database.GetDbConnection().CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
