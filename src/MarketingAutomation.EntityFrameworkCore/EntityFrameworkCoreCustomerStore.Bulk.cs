@@ -38,7 +38,16 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
             return;
         }
 
-        Parallel.For(0, count, body);
+        try
+        {
+            Parallel.For(0, count, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
+        {
+            // The same exception as the sequential loop would raise (for example a JsonException for a damaged document).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
     }
 
     /// <summary>The SQL value of a decision id: a <see cref="Guid"/> on PostgreSQL (uuid), upper-case text on SQLite as EF Core stores it.</summary>
