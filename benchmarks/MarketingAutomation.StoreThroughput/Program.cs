@@ -160,7 +160,7 @@ internal sealed class StoreThroughputRun(StoreThroughputOptions options, TextWri
         sw.Stop();
         var cycleSeconds = sw.Elapsed.TotalSeconds;
         var cycleCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        Print($"cycle: {cycle.Evaluated:N0} customers decided in {cycleSeconds:0.00} s ({cycle.Evaluated / cycleSeconds:N0}/s; process CPU {cycleCpu.TotalSeconds:0.00} s): {cycle.Scheduled:N0} sends scheduled, {cycle.HeldForReview:N0} held for review, {cycle.NoAction:N0} no action, {cycle.Errors:N0} errors, {cycle.Cancelled:N0} cancelled");
+        Print($"cycle: {cycle.Evaluated:N0} customers decided in {cycleSeconds:0.00} s ({cycle.Evaluated / cycleSeconds:N0}/s; process CPU {cycleCpu.TotalSeconds:0.00} s): {cycle.Scheduled:N0} sends scheduled, {cycle.HeldForReview:N0} held for review, {cycle.NoAction:N0} no action, {cycle.Errors:N0} errors, {cycle.Cancelled:N0} cancelled, {cycle.Superseded:N0} superseded");
         if (timed is not null)
         {
             var engine = sw.Elapsed - timed.Load - timed.Commit - timed.Schedule;
@@ -179,9 +179,9 @@ internal sealed class StoreThroughputRun(StoreThroughputOptions options, TextWri
         var stillDue = await CountAsync(contexts, $"SELECT COUNT(*) FROM customers WHERE next_evaluation_at <= {Now.ToUnixTimeTicks()}");
         Print($"verify: outbox rows {outbox:N0}, reviews {reviews:N0}, traces {traces:N0}, customers still due {stillDue:N0}");
         var committed = cycle.Scheduled + cycle.HeldForReview + cycle.Errors + cycle.Cancelled;
-        if (cycle.Evaluated != options.Customers || outbox != cycle.Scheduled || reviews != cycle.HeldForReview || traces != committed || stillDue != 0)
+        if (cycle.Evaluated != options.Customers || cycle.Superseded != 0 || outbox != cycle.Scheduled || reviews != cycle.HeldForReview || traces != committed || stillDue != 0)
         {
-            Console.Error.WriteLine($"error: the store does not hold what the cycle reported (evaluated {cycle.Evaluated} of {options.Customers}; outbox {outbox}, expected {cycle.Scheduled}; reviews {reviews}, expected {cycle.HeldForReview}; traces {traces}, expected {committed}; still due {stillDue}, expected 0).");
+            Console.Error.WriteLine($"error: the store does not hold what the cycle reported (evaluated {cycle.Evaluated} of {options.Customers}; superseded {cycle.Superseded}, expected 0; outbox {outbox}, expected {cycle.Scheduled}; reviews {reviews}, expected {cycle.HeldForReview}; traces {traces}, expected {committed}; still due {stillDue}, expected 0).");
             return 1;
         }
 

@@ -34,12 +34,13 @@ internal sealed class TimedStore(ICustomerStore inner) : ICustomerStore
         return result;
     }
 
-    public async ValueTask CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default)
+    public async ValueTask<DecisionCommitResult> CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        await inner.CommitDecisionsAsync(decisions, cancellationToken);
+        var result = await inner.CommitDecisionsAsync(decisions, cancellationToken);
         _commitTicks += Stopwatch.GetTimestamp() - started;
         Commits++;
+        return result;
     }
 
     public async ValueTask ScheduleAsync(ReadOnlyMemory<ScheduleUpdate> updates, CancellationToken cancellationToken = default)
@@ -76,6 +77,9 @@ internal sealed class TimedStore(ICustomerStore inner) : ICustomerStore
 
     public ValueTask<DecisionTrace?> GetTraceAsync(Guid decisionId, CancellationToken cancellationToken = default) =>
         inner.GetTraceAsync(decisionId, cancellationToken);
+
+    public ValueTask<DecisionTrace?> GetMessageTraceAsync(string customerId, string messageId, CancellationToken cancellationToken = default) =>
+        inner.GetMessageTraceAsync(customerId, messageId, cancellationToken);
 
     public ValueTask<IReadOnlyList<DecisionTrace>> GetTracesAsync(string customerId, int maxCount, CancellationToken cancellationToken = default) =>
         inner.GetTracesAsync(customerId, maxCount, cancellationToken);

@@ -86,12 +86,9 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
 
         return WriteAsync(async (db, ct) =>
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var chunk in events.Select(e => e.EventId).Distinct(StringComparer.Ordinal).Chunk(MaxIdsPerQuery))
-            {
-                var found = await db.EventIds.AsNoTracking().Where(e => chunk.Contains(e.EventId)).Select(e => e.EventId).ToListAsync(ct).ConfigureAwait(false);
-                seen.UnionWith(found);
-            }
+            var seen = await LoadSeenEventsAsync(db, events, ct).ConfigureAwait(false);
+            var hashes = HashEvents(events);
+            var conflicts = ImmutableArray.CreateBuilder<string>();
 
             var loaded = await LoadCustomersAsync(db, events.Select(e => e.CustomerId), ct).ConfigureAwait(false);
             int appended = 0, duplicates = 0, unknown = 0;
@@ -99,9 +96,9 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
             for (var i = 0; i < events.Count; i++)
             {
                 var e = events[i];
-                if (seen.Contains(e.EventId))
+                if (seen.TryGetValue(e.EventId, out var seenHash))
                 {
-                    duplicates++;
+                    CountSeen(seenHash, hashes[i], e.EventId, ref duplicates, conflicts);
                     continue;
                 }
 
@@ -115,14 +112,14 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
                 var updated = CustomerProjection.ApplyAndSchedule(entry.Context, e);
 
                 entry.Put(updated);
-                seen.Add(e.EventId);
-                db.EventIds.Add(new EventIdRow { EventId = e.EventId, CustomerId = e.CustomerId });
+                seen.Add(e.EventId, hashes[i]);
+                db.EventIds.Add(new EventIdRow { EventId = e.EventId, CustomerId = e.CustomerId, ContentHash = hashes[i] });
                 isNew[i] = true;
                 appended++;
             }
 
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
-            return new EventAppendResult(appended, duplicates, unknown) { IsNew = ImmutableArray.Create(isNew) };
+            return new EventAppendResult(appended, duplicates, unknown) { IsNew = ImmutableArray.Create(isNew), Conflicts = conflicts.Count, ConflictingEventIds = conflicts.ToImmutable() };
         }, cancellationToken);
     }
 

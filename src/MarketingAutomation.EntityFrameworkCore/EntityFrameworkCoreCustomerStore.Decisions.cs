@@ -9,7 +9,7 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">A decision names a customer the store does not hold; nothing was changed.</exception>
-    public ValueTask CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default)
+    public ValueTask<DecisionCommitResult> CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decisions);
         cancellationToken.ThrowIfCancellationRequested();
@@ -20,10 +20,10 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
 
         if (decisions.Count == 0)
         {
-            return ValueTask.CompletedTask;
+            return ValueTask.FromResult(DecisionCommitResult.None);
         }
 
-        return new ValueTask(WriteAsync(async (db, ct) =>
+        return WriteAsync(async (db, ct) =>
         {
             // Only what a commit reads: version, schedule and messages (never the facts), locked on PostgreSQL.
             var loaded = await LoadMessagesAsync(db, decisions.Select(d => d.CustomerId), ct).ConfigureAwait(false);
@@ -41,22 +41,7 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
             var outboxIds = await ExistingKeysAsync(db, "outbox", "message_id", decisions.Where(d => d.Outbox is not null).Select(d => d.Outbox!.Id), ct).ConfigureAwait(false);
             var reviewIds = await ExistingKeysAsync(db, "reviews", "review_id", decisions.Where(d => d.Review is not null).Select(d => d.Review!.ReviewId), ct).ConfigureAwait(false);
             var traceIds = decisions.Where(d => d.Trace is not null).Select(d => d.Trace!.DecisionId).Distinct().ToArray();
-            long sequence = 0;
-            if (traceIds.Length > 0)
-            {
-                // The same decision committed again replaces its trace, never lists it twice: delete, then insert anew.
-                foreach (var chunk in traceIds.Chunk(MaxIdsPerQuery))
-                {
-                    var delete = CreateCommand(db);
-                    await using (delete.ConfigureAwait(false))
-                    {
-                        delete.CommandText = $"DELETE FROM traces WHERE decision_id IN ({InList(delete, chunk.Select(GuidValue).ToArray())})";
-                        await ExecuteAsync(delete, ct).ConfigureAwait(false);
-                    }
-                }
-
-                sequence = await db.Traces.MaxAsync(t => (long?)t.Sequence, ct).ConfigureAwait(false) ?? 0;
-            }
+            var sequence = traceIds.Length == 0 ? 0 : (await db.Traces.MaxAsync(t => (long?)t.Sequence, ct).ConfigureAwait(false) ?? 0);
 
             // Documents are serialized in parallel when there are many (they are independent of each other).
             var traceJson = new string?[decisions.Count];
@@ -67,10 +52,23 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
             var reviewRows = new List<ReviewRow>();
             var changed = new Dictionary<string, (CustomerContext Before, CustomerContext After)>(StringComparer.Ordinal);
             var traced = new HashSet<string>(StringComparer.Ordinal);
+            var committed = 0;
+            ImmutableArray<Guid>.Builder? superseded = null;
             for (var i = 0; i < decisions.Count; i++)
             {
                 var d = decisions[i];
                 var before = loaded[d.CustomerId];
+
+                // The customer row is locked (PostgreSQL FOR UPDATE; SQLite's single writer) for the rest of the transaction, so a
+                // version that still matches here cannot change before the outbox row is written.
+                var recommit = (d.Outbox is { } o && outboxIds.Contains(o.Id)) || (d.Review is { } r && reviewIds.Contains(r.ReviewId));
+                if (!recommit && d.BasedOnVersion is { } basedOn && basedOn != before.Version)
+                {
+                    (superseded ??= ImmutableArray.CreateBuilder<Guid>()).Add(d.DecisionId);
+                    continue;
+                }
+
+                committed++;
                 var context = before;
                 if (d.Trace is { } trace)
                 {
@@ -112,13 +110,24 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
                 }
             }
 
+            // The same decision committed again replaces its trace, never lists it twice: delete, then insert anew.
+            foreach (var chunk in traces.Keys.Chunk(MaxIdsPerQuery))
+            {
+                var delete = CreateCommand(db);
+                await using (delete.ConfigureAwait(false))
+                {
+                    delete.CommandText = $"DELETE FROM traces WHERE decision_id IN ({InList(delete, chunk.Select(GuidValue).ToArray())})";
+                    await ExecuteAsync(delete, ct).ConfigureAwait(false);
+                }
+            }
+
             await InsertTracesAsync(db, [.. traces.Values], ct).ConfigureAwait(false);
             await InsertOutboxAsync(db, outboxRows, ct).ConfigureAwait(false);
             await InsertReviewsAsync(db, reviewRows, ct).ConfigureAwait(false);
             await UpdateCommittedCustomersAsync(db, [.. changed.Values], ct).ConfigureAwait(false);
             await TrimTracesAsync(db, traced, ct).ConfigureAwait(false);
-            return true;
-        }, cancellationToken).AsTask());
+            return superseded is null ? DecisionCommitResult.AllCommitted(committed) : new DecisionCommitResult(committed, superseded.ToImmutable());
+        }, cancellationToken);
     }
 
     /// <summary>Writes the customers a commit changed: schedule and version always, the messages when they changed (serialized in

@@ -28,7 +28,7 @@ internal sealed partial class EntityFrameworkCoreCustomerStore : ICustomerStore,
     private const int MaxIdsPerQuery = 500;
 
     private readonly IDbContextFactory<MarketingAutomationDbContext> _factory;
-    private readonly bool _ensureCreated;
+    private readonly EntityFrameworkCoreSchemaMode _schema;
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile bool _schemaReady;
@@ -38,14 +38,14 @@ internal sealed partial class EntityFrameworkCoreCustomerStore : ICustomerStore,
 
     /// <summary>Initializes a new instance of the <see cref="EntityFrameworkCoreCustomerStore"/> class.</summary>
     /// <param name="factory">Creates a context per operation.</param>
-    /// <param name="ensureCreated">Whether to create the schema at first use (<c>Database.EnsureCreatedAsync</c>).</param>
+    /// <param name="schema">What to do to the schema at first use: apply the migrations (the default), create it, or nothing.</param>
     /// <param name="maxTracesPerCustomer">How many traces to keep per customer (newest first).</param>
-    public EntityFrameworkCoreCustomerStore(IDbContextFactory<MarketingAutomationDbContext> factory, bool ensureCreated = true, int maxTracesPerCustomer = DefaultMaxTracesPerCustomer)
+    public EntityFrameworkCoreCustomerStore(IDbContextFactory<MarketingAutomationDbContext> factory, EntityFrameworkCoreSchemaMode schema = EntityFrameworkCoreSchemaMode.Migrate, int maxTracesPerCustomer = DefaultMaxTracesPerCustomer)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTracesPerCustomer);
         _factory = factory;
-        _ensureCreated = ensureCreated;
+        _schema = schema;
         MaxTracesPerCustomer = maxTracesPerCustomer;
     }
 
@@ -247,10 +247,18 @@ internal sealed partial class EntityFrameworkCoreCustomerStore : ICustomerStore,
                 return;
             }
 
-            var isSqlite = string.Equals(db.Database.ProviderName, "Microsoft.EntityFrameworkCore.Sqlite", StringComparison.Ordinal);
-            if (_ensureCreated)
+            var isSqlite = string.Equals(db.Database.ProviderName, MarketingAutomationDbContext.SqliteProvider, StringComparison.Ordinal);
+            if (_schema != EntityFrameworkCoreSchemaMode.None)
             {
-                await db.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+                if (_schema == EntityFrameworkCoreSchemaMode.Migrate)
+                {
+                    await StoreSchema.MigrateAsync(db, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await db.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 if (isSqlite)
                 {
                     // Readers do not block the writer (and the other way round) in write-ahead-log mode; it is kept in the file.
@@ -266,7 +274,7 @@ internal sealed partial class EntityFrameworkCoreCustomerStore : ICustomerStore,
             }
 
             _serializeWrites = isSqlite;
-            _isNpgsql = string.Equals(db.Database.ProviderName, "Npgsql.EntityFrameworkCore.PostgreSQL", StringComparison.Ordinal);
+            _isNpgsql = string.Equals(db.Database.ProviderName, MarketingAutomationDbContext.NpgsqlProvider, StringComparison.Ordinal);
             _schemaReady = true;
         }
         finally

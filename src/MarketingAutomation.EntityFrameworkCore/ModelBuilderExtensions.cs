@@ -6,9 +6,11 @@ namespace MarketingAutomation.EntityFrameworkCore;
 public static class ModelBuilderExtensions
 {
     /// <summary>
-    /// Adds the store's tables: <c>customers</c> (keyset index on next evaluation and id), <c>event_ids</c> (the inbox),
-    /// <c>outbox</c> (indexes on status, due instant and id, and on status, lease end and id), <c>traces</c> (index on customer and instant) and <c>reviews</c>
-    /// (index on resolved and creation instant). Instants are stored as Unix ticks.
+    /// Adds the store's tables: <c>customers</c> (keyset index on next evaluation and id), <c>event_ids</c> (the inbox: event id, content
+    /// hash, customer), <c>outbox</c> (indexes on status, due instant and id, on status, lease end and id, and on customer), <c>traces</c>
+    /// (index on customer and instant), <c>reviews</c> (indexes on resolved and creation instant, and on customer), <c>suppressions</c>
+    /// (keyed hashes of erased or objecting people's addresses, key (kind, hash)) and <c>model_states</c> (learned model snapshots by
+    /// name, with version and saved-at). Instants are stored as Unix ticks.
     /// </summary>
     /// <param name="modelBuilder">The model builder.</param>
     /// <param name="idCollation">
@@ -41,6 +43,8 @@ public static class ModelBuilderExtensions
             e.HasKey(x => x.EventId);
             e.Property(x => x.EventId).HasColumnName("event_id").HasMaxLength(256).UseCollation(idCollation);
             e.Property(x => x.CustomerId).HasColumnName("customer_id").HasMaxLength(256).UseCollation(idCollation);
+            e.Property(x => x.ContentHash).HasColumnName("content_hash").HasMaxLength(64);
+            e.HasIndex(x => x.CustomerId).HasDatabaseName("ix_event_ids_customer");
         });
 
         modelBuilder.Entity<OutboxRow>(e =>
@@ -60,6 +64,7 @@ public static class ModelBuilderExtensions
             e.Property(x => x.MessageJson).HasColumnName("message");
             e.HasIndex(x => new { x.Status, x.DueAtTicks, x.MessageId }).HasDatabaseName("ix_outbox_status_due");
             e.HasIndex(x => new { x.Status, x.LeaseUntilTicks, x.MessageId }).HasDatabaseName("ix_outbox_status_lease");
+            e.HasIndex(x => x.CustomerId).HasDatabaseName("ix_outbox_customer");
         });
 
         modelBuilder.Entity<TraceRow>(e =>
@@ -85,6 +90,27 @@ public static class ModelBuilderExtensions
             e.Property(x => x.Resolved).HasColumnName("resolved");
             e.Property(x => x.Json).HasColumnName("review");
             e.HasIndex(x => new { x.Resolved, x.CreatedAtTicks, x.ReviewId }).HasDatabaseName("ix_reviews_pending");
+            e.HasIndex(x => x.CustomerId).HasDatabaseName("ix_reviews_customer");
+        });
+
+        modelBuilder.Entity<SuppressionRow>(e =>
+        {
+            e.ToTable("suppressions");
+            e.HasKey(x => new { x.Kind, x.Hash });
+            e.Property(x => x.Kind).HasColumnName("kind");
+            e.Property(x => x.Hash).HasColumnName("hash").HasMaxLength(64).UseCollation(idCollation);
+            e.Property(x => x.ReasonCode).HasColumnName("reason_code").HasMaxLength(64);
+            e.Property(x => x.AtTicks).HasColumnName("at");
+        });
+
+        modelBuilder.Entity<ModelStateRow>(e =>
+        {
+            e.ToTable("model_states");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(256).UseCollation(idCollation);
+            e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
+            e.Property(x => x.SavedAtTicks).HasColumnName("saved_at");
+            e.Property(x => x.Data).HasColumnName("data");
         });
 
         return modelBuilder;

@@ -24,6 +24,9 @@ internal sealed class EventIdRow
     public required string EventId { get; set; }
 
     public required string CustomerId { get; set; }
+
+    /// <summary>Gets or sets the SHA-256 of the event's canonical form (<see cref="EventContentHash"/>); null for ids stored before hashes.</summary>
+    public string? ContentHash { get; set; }
 }
 
 /// <summary>An outbox row: the dispatch state in columns, the message as JSON.</summary>
@@ -79,4 +82,29 @@ internal sealed class ReviewRow
     public bool Resolved { get; set; }
 
     public required string Json { get; set; }
+}
+
+/// <summary>A durable suppression entry: the keyed hash of a normalised address (never the address), why and since when (GD-03).</summary>
+internal sealed class SuppressionRow
+{
+    public int Kind { get; set; }
+
+    /// <summary>Gets or sets the keyed hash as 64 lower-case hex characters.</summary>
+    public required string Hash { get; set; }
+
+    public required string ReasonCode { get; set; }
+
+    public long AtTicks { get; set; }
+}
+
+/// <summary>A learned model snapshot, keyed by name.</summary>
+internal sealed class ModelStateRow
+{
+    public required string Name { get; set; }
+
+    public long Version { get; set; }
+
+    public long SavedAtTicks { get; set; }
+
+    public byte[] Data { get; set; } = [];
 }

@@ -24,7 +24,7 @@ namespace MarketingAutomation.Testing;
 [SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Test names read as sentences.")]
 [SuppressMessage("Reliability", "CA2007:Consider calling ConfigureAwait on the awaited task", Justification = "xUnit tests run on the test context (xUnit1030).")]
 [SuppressMessage("Performance", "CA1861:Avoid constant arrays as arguments", Justification = "Expected values in assertions read best inline.")]
-public abstract class CustomerStoreConformanceTests : IAsyncDisposable
+public abstract partial class CustomerStoreConformanceTests : IAsyncDisposable
 {
     private readonly List<object> _created = [];
 
@@ -400,7 +400,7 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
         Assert.Equal(new[] { false }, second.IsNew);
     }
 
-    /// <summary>A duplicate inside one batch counts as a duplicate.</summary>
+    /// <summary>A duplicate inside one batch counts as a duplicate; the same id with other content in the batch is a conflict (RL-02).</summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task AppendEvents_counts_a_duplicate_inside_one_batch()
@@ -409,9 +409,10 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
         await store.UpsertCustomersAsync([NewCustomer("cust-001")], T0, TestCancellationToken);
         var browse = new BrowseEvent("ev-1", "cust-001", T0, "shoes");
 
-        var result = await store.AppendEventsAsync([browse, browse with { Category = "bags" }], TestCancellationToken);
+        var result = await store.AppendEventsAsync([browse, browse with { }, browse with { Category = "bags" }], TestCancellationToken);
 
-        AssertCounts(result, 1, 1, 0);
+        AssertCounts(result, 1, 1, 0, conflicts: 1);
+        Assert.Equal(new[] { "ev-1" }, result.ConflictingEventIds);
         var stored = await store.GetCustomerAsync("cust-001", TestCancellationToken);
         Assert.Equal("shoes", Assert.IsType<BrowseEvent>(Assert.Single(stored!.RecentEvents)).Category);
     }
@@ -603,6 +604,76 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
         Assert.Null(await store.GetOutboxMessageAsync("msg-2", TestCancellationToken));
         Assert.Null(await store.GetTraceAsync(good.DecisionId, TestCancellationToken));
         Assert.Empty(await store.ClaimOutboxAsync(T0 + Duration.FromDays(1), 10, "dispatcher-a", Duration.FromMinutes(1), TestCancellationToken));
+    }
+
+    /// <summary>
+    /// Two instances decide for the same customer from the same version: the first commit wins, the second is superseded and writes
+    /// nothing (no trace, no outbox row, no history entry, no schedule change), while another customer's decision in its batch commits.
+    /// This is the store half of "two agent instances cannot both send past a cap".
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task CommitDecisions_supersedes_a_decision_whose_customer_changed_since_it_was_read()
+    {
+        var store = await NewStoreAsync();
+        await store.UpsertCustomersAsync([NewCustomer("cust-001"), NewCustomer("cust-002")], T0, TestCancellationToken);
+        var read = await store.GetCustomerAsync("cust-001", TestCancellationToken);
+        var other = await store.GetCustomerAsync("cust-002", TestCancellationToken);
+        var first = SendDecision("cust-001", "msg-a", T0, T0, T0 + Duration.FromDays(1)) with { BasedOnVersion = read!.Version };
+        var second = SendDecision("cust-001", "msg-b", T0, T0, T0 + Duration.FromDays(2)) with { BasedOnVersion = read.Version };
+        var unrelated = SendDecision("cust-002", "msg-c", T0, T0, T0 + Duration.FromDays(1)) with { BasedOnVersion = other!.Version };
+
+        var won = await store.CommitDecisionsAsync([first], TestCancellationToken);
+        var lost = await store.CommitDecisionsAsync([second, unrelated], TestCancellationToken);
+
+        Assert.Equal(1, won.Committed);
+        Assert.Empty(won.Superseded);
+        Assert.Equal(1, lost.Committed);
+        Assert.Equal([second.DecisionId], lost.Superseded);
+        var customer = await store.GetCustomerAsync("cust-001", TestCancellationToken);
+        Assert.Equal(["msg-a"], customer!.Messages.Select(m => m.MessageId));
+        Assert.Equal(T0 + Duration.FromDays(1), customer.NextEvaluationAt);
+        Assert.Null(await store.GetOutboxMessageAsync("msg-b", TestCancellationToken));
+        Assert.Null(await store.GetTraceAsync(second.DecisionId, TestCancellationToken));
+        Assert.NotNull(await store.GetOutboxMessageAsync("msg-c", TestCancellationToken));
+    }
+
+    /// <summary>An event appended after the customer was read (a new version) supersedes a decision made from the old version.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task CommitDecisions_supersedes_a_decision_made_before_a_new_event()
+    {
+        var store = await NewStoreAsync();
+        await store.UpsertCustomersAsync([NewCustomer("cust-001")], T0, TestCancellationToken);
+        var read = await store.GetCustomerAsync("cust-001", TestCancellationToken);
+        await store.AppendEventsAsync([new ConsentEvent("evt-1", "cust-001", T0, new ConsentRecord(ChannelKind.Email, MessagePurpose.Marketing, ConsentStatus.Revoked, ConsentBasis.None, T0))], TestCancellationToken);
+
+        var result = await store.CommitDecisionsAsync([SendDecision("cust-001", "msg-a", T0, T0, T0 + Duration.FromDays(1)) with { BasedOnVersion = read!.Version }], TestCancellationToken);
+
+        Assert.Equal(0, result.Committed);
+        Assert.Single(result.Superseded);
+        Assert.Null(await store.GetOutboxMessageAsync("msg-a", TestCancellationToken));
+    }
+
+    /// <summary>A decision based on the current version commits; re-committing it later (a retried batch) is idempotent, not superseded.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task CommitDecisions_with_the_current_version_commits_and_a_retry_is_not_superseded()
+    {
+        var store = await NewStoreAsync();
+        await store.UpsertCustomersAsync([NewCustomer("cust-001")], T0, TestCancellationToken);
+        var read = await store.GetCustomerAsync("cust-001", TestCancellationToken);
+        var decision = SendDecision("cust-001", "msg-a", T0, T0, T0 + Duration.FromDays(1)) with { BasedOnVersion = read!.Version };
+
+        var first = await store.CommitDecisionsAsync([decision], TestCancellationToken);
+        var retry = await store.CommitDecisionsAsync([decision], TestCancellationToken);
+
+        Assert.Equal(1, first.Committed);
+        Assert.Equal(1, retry.Committed);
+        Assert.Empty(retry.Superseded);
+        var customer = await store.GetCustomerAsync("cust-001", TestCancellationToken);
+        Assert.Single(customer!.Messages);
+        Assert.True(customer.Version > read.Version, "Committing a decision must bump the customer's version.");
     }
 
     /// <summary>Committing the same decision again (a retried batch) adds the outbox row, the history entry and the trace once.</summary>
@@ -1035,13 +1106,16 @@ public abstract class CustomerStoreConformanceTests : IAsyncDisposable
     /// <param name="appended">Expected new events.</param>
     /// <param name="duplicates">Expected duplicates.</param>
     /// <param name="unknown">Expected events for unknown customers.</param>
-    protected static void AssertCounts(EventAppendResult result, int appended, int duplicates, int unknown)
+    /// <param name="conflicts">Expected conflicts (an event id seen before with other content).</param>
+    protected static void AssertCounts(EventAppendResult result, int appended, int duplicates, int unknown, int conflicts = 0)
     {
         Assert.Equal(appended, result.Appended);
         Assert.Equal(duplicates, result.Duplicates);
         Assert.Equal(unknown, result.UnknownCustomers);
+        Assert.Equal(conflicts, result.Conflicts);
+        Assert.Equal(conflicts, result.ConflictingEventIds.IsDefault ? 0 : result.ConflictingEventIds.Length);
         Assert.False(result.IsNew.IsDefault, "The store must report IsNew per event.");
-        Assert.Equal(appended + duplicates + unknown, result.IsNew.Length);
+        Assert.Equal(appended + duplicates + unknown + conflicts, result.IsNew.Length);
         Assert.Equal(appended, result.IsNew.Count(n => n));
     }
 

@@ -17,7 +17,7 @@ namespace MarketingAutomation.Testing;
 /// <see cref="MaxTracesPerCustomer"/> traces are kept per customer (older ones are forgotten, also by decision id).
 /// </para>
 /// </remarks>
-public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
+public sealed partial class InMemoryCustomerStore : ICustomerStore, IReviewQueue, IPersonalDataStore, IModelStateStore
 {
     /// <summary>The default number of traces kept per customer.</summary>
     public const int DefaultMaxTracesPerCustomer = 50;
@@ -25,7 +25,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
     private readonly Lock _gate = new();
     private readonly Dictionary<string, CustomerContext> _customers = new(StringComparer.Ordinal);
     private readonly SortedSet<DueKey> _due = new(DueKey.Comparer);
-    private readonly HashSet<string> _eventIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SeenEvent> _eventIds = new(StringComparer.Ordinal);
 
     private readonly Dictionary<string, OutboxMessage> _outbox = new(StringComparer.Ordinal);
     private readonly SortedSet<DueKey> _pendingOutbox = new(DueKey.Comparer);
@@ -36,7 +36,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
 
     private readonly Dictionary<string, PendingReview> _reviews = new(StringComparer.Ordinal);
     private readonly SortedSet<DueKey> _reviewOrder = new(DueKey.Comparer);
-    private readonly HashSet<string> _reviewIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingReview> _allReviews = new(StringComparer.Ordinal);
 
     /// <summary>Initializes a new instance of the <see cref="InMemoryCustomerStore"/> class.</summary>
     /// <param name="maxTracesPerCustomer">How many traces to keep per customer (newest first).</param>
@@ -202,14 +202,29 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
 
         int appended = 0, duplicates = 0, unknown = 0;
         var isNew = new bool[events.Count];
+        var hashes = new string[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            hashes[i] = EventContentHash.Compute(events[i]);
+        }
+
+        var conflicts = ImmutableArray.CreateBuilder<string>();
         lock (_gate)
         {
             for (var i = 0; i < events.Count; i++)
             {
                 var e = events[i];
-                if (_eventIds.Contains(e.EventId))
+                if (_eventIds.TryGetValue(e.EventId, out var seen))
                 {
-                    duplicates++;
+                    if (string.Equals(seen.Hash, hashes[i], StringComparison.Ordinal))
+                    {
+                        duplicates++;
+                    }
+                    else
+                    {
+                        conflicts.Add(e.EventId);
+                    }
+
                     continue;
                 }
 
@@ -223,18 +238,23 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
                 var updated = CustomerProjection.ApplyAndSchedule(existing, e);
 
                 Put(existing, updated);
-                _eventIds.Add(e.EventId);
+                _eventIds.Add(e.EventId, new SeenEvent(hashes[i], e.CustomerId));
                 isNew[i] = true;
                 appended++;
             }
         }
 
-        return ValueTask.FromResult(new EventAppendResult(appended, duplicates, unknown) { IsNew = ImmutableArray.Create(isNew) });
+        return ValueTask.FromResult(new EventAppendResult(appended, duplicates, unknown)
+        {
+            IsNew = ImmutableArray.Create(isNew),
+            Conflicts = conflicts.Count,
+            ConflictingEventIds = conflicts.ToImmutable(),
+        });
     }
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">A decision names a customer the store does not hold; nothing was changed.</exception>
-    public ValueTask CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default)
+    public ValueTask<DecisionCommitResult> CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decisions);
         cancellationToken.ThrowIfCancellationRequested();
@@ -255,10 +275,20 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
                 }
             }
 
+            var committed = 0;
+            ImmutableArray<Guid>.Builder? superseded = null;
             for (var i = 0; i < decisions.Count; i++)
             {
                 var d = decisions[i];
                 var before = _customers[d.CustomerId];
+                var recommit = (d.Outbox is { } o && _outbox.ContainsKey(o.Id)) || (d.Review is { } r && _allReviews.ContainsKey(r.ReviewId));
+                if (!recommit && d.BasedOnVersion is { } basedOn && basedOn != before.Version)
+                {
+                    (superseded ??= ImmutableArray.CreateBuilder<Guid>()).Add(d.DecisionId);
+                    continue;
+                }
+
+                committed++;
                 var context = before;
                 if (d.Trace is { } trace)
                 {
@@ -272,7 +302,7 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
                     context = CustomerProjection.AddMessage(context, row);
                 }
 
-                if (d.Review is { } review && _reviewIds.Add(review.ReviewId))
+                if (d.Review is { } review && _allReviews.TryAdd(review.ReviewId, review))
                 {
                     _reviews.Add(review.ReviewId, review);
                     _reviewOrder.Add(new DueKey(review.CreatedAt, review.ReviewId));
@@ -289,9 +319,9 @@ public sealed class InMemoryCustomerStore : ICustomerStore, IReviewQueue
                     Put(before, context with { NextEvaluationAt = d.NextEvaluationAt, Version = before.Version + 1 });
                 }
             }
-        }
 
-        return ValueTask.CompletedTask;
+            return ValueTask.FromResult(superseded is null ? DecisionCommitResult.AllCommitted(committed) : new DecisionCommitResult(committed, superseded.ToImmutable()));
+        }
     }
 
     /// <inheritdoc />

@@ -31,6 +31,14 @@ public sealed class MarketingAutomationOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets how often (in tick time) the agent saves its strategy's learned model (an <see cref="IPersistentModel"/>, such as the
+    /// adaptive strategy's population model) to a store that keeps model snapshots (<see cref="IModelStateStore"/>). The model is also
+    /// saved when the agent stops and loaded before its first tick. <see cref="TimeSpan.Zero"/> saves only on stop.
+    /// </summary>
+    /// <value>The default value is 15 minutes.</value>
+    public TimeSpan ModelSaveInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Gets or sets a value indicating whether personal data (addresses, bodies) may be logged at Trace level.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool EnableSensitiveData { get; set; }
@@ -71,6 +79,11 @@ public sealed class MarketingAutomationOptions
         if (ErrorRetryInterval <= Duration.Zero)
         {
             problems.Add("MarketingAutomationOptions.ErrorRetryInterval must be positive.");
+        }
+
+        if (ModelSaveInterval < TimeSpan.Zero)
+        {
+            problems.Add("MarketingAutomationOptions.ModelSaveInterval must not be negative (TimeSpan.Zero saves the model only when the agent stops).");
         }
 
         if (PollInterval <= TimeSpan.Zero)

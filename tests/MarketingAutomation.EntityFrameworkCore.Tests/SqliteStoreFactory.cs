@@ -19,12 +19,16 @@ internal sealed class SqliteTempDatabase : IDisposable
 
     public string ConnectionString { get; }
 
-    public EntityFrameworkCoreCustomerStore CreateStore(Action<DbContextOptionsBuilder>? configure = null, int maxTracesPerCustomer = EntityFrameworkCoreCustomerStore.DefaultMaxTracesPerCustomer)
+    public EntityFrameworkCoreCustomerStore CreateStore(Action<DbContextOptionsBuilder>? configure = null, int maxTracesPerCustomer = EntityFrameworkCoreCustomerStore.DefaultMaxTracesPerCustomer, EntityFrameworkCoreSchemaMode schema = EntityFrameworkCoreSchemaMode.Migrate)
     {
         var builder = new DbContextOptionsBuilder<MarketingAutomationDbContext>().UseSqlite(ConnectionString);
         configure?.Invoke(builder);
-        return new EntityFrameworkCoreCustomerStore(new PooledDbContextFactory<MarketingAutomationDbContext>(builder.Options), maxTracesPerCustomer: maxTracesPerCustomer);
+        return new EntityFrameworkCoreCustomerStore(new PooledDbContextFactory<MarketingAutomationDbContext>(builder.Options), schema, maxTracesPerCustomer);
     }
+
+    /// <summary>A context of the SQLite migrations set on this file.</summary>
+    public SqliteMigrationsDbContext CreateMigrationsContext() =>
+        new(new DbContextOptionsBuilder<SqliteMigrationsDbContext>().UseSqlite(ConnectionString).Options);
 
     public void Dispose()
     {

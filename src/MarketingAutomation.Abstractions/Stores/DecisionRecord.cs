@@ -54,6 +54,32 @@ public sealed record DecisionRecord(Guid DecisionId, string CustomerId, Instant 
 
     /// <summary>Gets the strategy's updated learned state for the customer, if it changed.</summary>
     public ReadOnlyMemory<byte>? LearnedState { get; init; }
+
+    /// <summary>
+    /// Gets the <see cref="CustomerContext.Version"/> the decision was made from, or null to commit unconditionally. When set, the store
+    /// commits the record only if the customer's stored version still equals it, checked under the customer's lock in the commit's
+    /// transaction; otherwise the record is superseded (<see cref="DecisionCommitResult.Superseded"/>) and nothing of it is written.
+    /// This is what keeps caps and consent safe when several agent instances decide for the same customer at once: whoever commits
+    /// second decided from a customer that has changed since, and must decide again.
+    /// </summary>
+    public long? BasedOnVersion { get; init; }
+}
+
+/// <summary>What <see cref="ICustomerStore.CommitDecisionsAsync"/> did.</summary>
+/// <param name="Committed">Records written, or already stored (a re-commit of the same outbox row or review is idempotent).</param>
+/// <param name="Superseded">
+/// Ids of records not written because their customer changed after the decision (<see cref="DecisionRecord.BasedOnVersion"/> no longer
+/// matches); their customers keep their schedule, so they are decided again from the current state.
+/// </param>
+public sealed record DecisionCommitResult(int Committed, ImmutableArray<Guid> Superseded)
+{
+    /// <summary>Gets a result for a call that committed nothing.</summary>
+    public static DecisionCommitResult None { get; } = new(0, []);
+
+    /// <summary>Gets a result in which every record was committed.</summary>
+    /// <param name="count">How many records.</param>
+    /// <returns>The result.</returns>
+    public static DecisionCommitResult AllCommitted(int count) => count == 0 ? None : new(count, []);
 }
 
 /// <summary>A cursor for keyset paging through due customers: (due instant, customer id).</summary>
@@ -78,7 +104,7 @@ public readonly record struct LearnedStateUpdate(string CustomerId, ReadOnlyMemo
 
 /// <summary>What appending a batch of events did.</summary>
 /// <param name="Appended">Events stored for the first time.</param>
-/// <param name="Duplicates">Events already seen (ignored).</param>
+/// <param name="Duplicates">Events already seen with the same content (ignored).</param>
 /// <param name="UnknownCustomers">Events for customers the store does not hold (ignored).</param>
 public readonly record struct EventAppendResult(int Appended, int Duplicates, int UnknownCustomers)
 {
@@ -87,4 +113,13 @@ public readonly record struct EventAppendResult(int Appended, int Duplicates, in
     /// redelivered event never counts twice. Empty when the store does not report it (then nothing is learned from the batch).
     /// </summary>
     public ImmutableArray<bool> IsNew { get; init; }
+
+    /// <summary>
+    /// Gets how many events reused an event id already seen with different content (by <see cref="EventContentHash"/>). A conflict is
+    /// neither applied nor remembered: the first content stays, and the caller is told (RL-02). Not included in <see cref="Duplicates"/>.
+    /// </summary>
+    public int Conflicts { get; init; }
+
+    /// <summary>Gets the ids of the conflicting events, in input order (empty when none). Event ids only: no personal data.</summary>
+    public ImmutableArray<string> ConflictingEventIds { get; init; } = [];
 }

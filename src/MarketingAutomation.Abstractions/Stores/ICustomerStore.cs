@@ -46,10 +46,13 @@ public interface ICustomerStore
     ValueTask<int> UpsertCustomersAsync(IReadOnlyList<Customer> customers, Instant dueAt, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Appends events idempotently (by <see cref="CustomerEvent.EventId"/>) and projects them onto the customer with
+    /// Appends events idempotently (by <see cref="CustomerEvent.EventId"/> and <see cref="EventContentHash"/>: the inbox, RL-02) and projects them onto the customer with
     /// <see cref="CustomerProjection.Apply"/>. An appended event for which <see cref="CustomerProjection.MakesCustomerDue"/> holds makes its
     /// customer due no later than its <see cref="CustomerEvent.OccurredAt"/>. Events for unknown customers are counted, not stored, and not
-    /// remembered as seen. The result reports, per input event, whether it was new (<see cref="EventAppendResult.IsNew"/>).
+    /// remembered as seen. The result reports, per input event, whether it was new (<see cref="EventAppendResult.IsNew"/>). An event whose id
+    /// was seen with the same content hash is a duplicate; with a different content hash it is a conflict
+    /// (<see cref="EventAppendResult.Conflicts"/>): not applied, not remembered, reported. Ids remembered without a hash (older stores) count
+    /// as duplicates.
     /// </summary>
     /// <param name="events">The events.</param>
     /// <param name="cancellationToken">A cancellation token.</param>
@@ -60,13 +63,15 @@ public interface ICustomerStore
     /// Commits decisions: each record's trace (keyed by <see cref="DecisionTrace.DecisionId"/>, which equals <see cref="DecisionRecord.DecisionId"/>),
     /// outbox row (also added to the customer's message history as pending), review (its message added to the history as
     /// <see cref="MessageStatus.HeldForReview"/>, so it occupies its slot) and next evaluation, all or nothing. A record whose outbox
-    /// row or review id is already stored is skipped (re-committing is idempotent). Stores may drop old traces.
+    /// row or review id is already stored is skipped (re-committing is idempotent). A record whose
+    /// <see cref="DecisionRecord.BasedOnVersion"/> is set and no longer equals the customer's stored version (checked under the customer's
+    /// lock in the same transaction) is superseded: none of it is written and the rest of the batch commits. Stores may drop old traces.
     /// </summary>
     /// <exception cref="InvalidOperationException">A decision names an unknown customer; nothing was committed.</exception>
     /// <param name="decisions">The decisions.</param>
     /// <param name="cancellationToken">A cancellation token.</param>
-    /// <returns>A task that completes when all are durable.</returns>
-    ValueTask CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default);
+    /// <returns>What was committed and what was superseded, once durable.</returns>
+    ValueTask<DecisionCommitResult> CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default);
 
     /// <summary>Sets customers' next evaluation instants (for no-action decisions, which keep no trace).</summary>
     /// <param name="updates">The updates.</param>
@@ -133,6 +138,55 @@ public interface ICustomerStore
     /// <param name="cancellationToken">A cancellation token.</param>
     /// <returns>The traces.</returns>
     ValueTask<IReadOnlyList<DecisionTrace>> GetTracesAsync(string customerId, int maxCount, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Answers "why did customer X get message Y": the trace of the decision that produced a message, found by the customer id and the
+    /// message (outbox) id, whether the message is in the outbox or was held for review. Null when the message is unknown, belongs to
+    /// another customer, or its trace was dropped.
+    /// </summary>
+    /// <remarks>The default implementation reads the outbox row, else the customer's message history, then the trace by decision id.</remarks>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="messageId">The message id (equal to the outbox row id).</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The trace, or null.</returns>
+    async ValueTask<DecisionTrace?> GetMessageTraceAsync(string customerId, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(customerId);
+        ArgumentNullException.ThrowIfNull(messageId);
+        Guid? decisionId = null;
+        var row = await GetOutboxMessageAsync(messageId, cancellationToken).ConfigureAwait(false);
+        if (row is not null)
+        {
+            if (!string.Equals(row.Message.CustomerId, customerId, StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            decisionId = row.Message.DecisionId;
+        }
+        else
+        {
+            var customer = await GetCustomerAsync(customerId, cancellationToken).ConfigureAwait(false);
+            if (customer is not null)
+            {
+                foreach (var message in customer.Messages)
+                {
+                    if (string.Equals(message.MessageId, messageId, StringComparison.Ordinal))
+                    {
+                        decisionId = message.DecisionId;
+                    }
+                }
+            }
+        }
+
+        if (decisionId is not { } id)
+        {
+            return null;
+        }
+
+        var trace = await GetTraceAsync(id, cancellationToken).ConfigureAwait(false);
+        return trace is not null && string.Equals(trace.CustomerId, customerId, StringComparison.Ordinal) ? trace : null;
+    }
 }
 
 /// <summary>Where messages wait for human review. Usually implemented by the same object as <see cref="ICustomerStore"/>.</summary>

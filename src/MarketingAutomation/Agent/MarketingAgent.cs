@@ -18,6 +18,13 @@ public readonly record struct DecideResult(int Evaluated, int Scheduled, int Hel
 
     /// <summary>Gets, for customers whose every candidate a rule held, how many each rule held, keyed <c>rule: code</c> (for example <c>consent: NoConsent</c>).</summary>
     public ImmutableDictionary<string, int> HeldByRule { get; init; } = ImmutableDictionary<string, int>.Empty;
+
+    /// <summary>
+    /// Gets how many decisions the store refused because their customer changed between reading and committing (another agent instance
+    /// committed first, or an event arrived); they are not counted in <see cref="Scheduled"/> and the others, and their customers are
+    /// decided again on the next pass (<see cref="DecisionRecord.BasedOnVersion"/>).
+    /// </summary>
+    public int Superseded { get; init; }
 }
 
 /// <summary>What one agent tick did.</summary>
@@ -42,6 +49,7 @@ public sealed class MarketingAgent : BackgroundService
     private readonly ILogger _logger;
     private readonly IDecisionLog[] _decisionLogs;
     private readonly SemaphoreSlim _tickLock = new(1, 1);
+    private readonly AgentStateKeeper _state;
 
     /// <summary>Initializes a new instance of the <see cref="MarketingAgent"/> class.</summary>
     /// <param name="pipeline">The pipeline.</param>
@@ -78,7 +86,12 @@ public sealed class MarketingAgent : BackgroundService
         _importer = importer;
         _logger = logger;
         _decisionLogs = decisionLogs is null ? [] : [.. decisionLogs];
+        DataRights = new CustomerDataRights(pipeline, logger);
+        _state = new AgentStateKeeper(pipeline, DataRights, logger);
     }
+
+    /// <summary>Gets the data-subject rights entry point: export, erase, consent ledger, suppression (GDPR GD-01 to GD-04).</summary>
+    public CustomerDataRights DataRights { get; }
 
     /// <summary>Gets the composed pipeline.</summary>
     public MarketingPipeline Pipeline => _pipeline;
@@ -105,8 +118,10 @@ public sealed class MarketingAgent : BackgroundService
         try
         {
             using var activity = MarketingAutomationDiagnostics.ActivitySource.StartActivity(MarketingAutomationDiagnostics.RunActivity);
+            await _state.EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
             var decide = await DecideDueAsync(now, cancellationToken).ConfigureAwait(false);
             var dispatch = await _dispatcher.DispatchDueAsync(now, cancellationToken).ConfigureAwait(false);
+            await _state.SaveIfDueAsync(now, cancellationToken).ConfigureAwait(false);
             Log.RunCompleted(_logger, now, decide.Evaluated, decide.Scheduled, decide.HeldForReview, decide.Errors, dispatch.Sent, dispatch.Failed);
             return new AgentRunResult(now, decide, dispatch);
         }
@@ -129,7 +144,7 @@ public sealed class MarketingAgent : BackgroundService
         var schedules = new ScheduleUpdate[options.BatchSize];
         var counts = new Dictionary<(DecisionOutcome, string), int>();
         var heldByRule = new Dictionary<(string Rule, string? Code), int>();
-        int evaluated = 0, scheduled = 0, reviews = 0, noAction = 0, errors = 0, cancelled = 0;
+        int evaluated = 0, scheduled = 0, reviews = 0, noAction = 0, errors = 0, cancelled = 0, superseded = 0;
         DueCursor? cursor = null;
         do
         {
@@ -184,7 +199,7 @@ public sealed class MarketingAgent : BackgroundService
                     Log.DecisionComposeFailed(_logger, record.DecisionId, record.CustomerId, record.Trace?.ErrorType ?? "unknown");
                 }
 
-                records.Add(record);
+                records.Add(record with { BasedOnVersion = buffer[i].Version });
                 Count(counts, record.Outcome, record.ReasonCode);
                 switch (record.Outcome)
                 {
@@ -197,7 +212,33 @@ public sealed class MarketingAgent : BackgroundService
 
             if (records.Count > 0)
             {
-                await store.CommitDecisionsAsync(records, cancellationToken).ConfigureAwait(false);
+                var commit = await store.CommitDecisionsAsync(records, cancellationToken).ConfigureAwait(false);
+                if (!commit.Superseded.IsDefaultOrEmpty)
+                {
+                    // Another instance (or an event) changed these customers after they were read: nothing of these decisions was
+                    // written, the customers stay due and are decided again from their current state on the next pass.
+                    superseded += commit.Superseded.Length;
+                    var ids = new HashSet<Guid>(commit.Superseded);
+                    foreach (var record in records)
+                    {
+                        if (!ids.Contains(record.DecisionId))
+                        {
+                            continue;
+                        }
+
+                        counts[(record.Outcome, record.ReasonCode)]--;
+                        switch (record.Outcome)
+                        {
+                            case DecisionOutcome.Send: scheduled--; break;
+                            case DecisionOutcome.Review: reviews--; break;
+                            case DecisionOutcome.Cancelled: cancelled--; break;
+                            default: errors--; break;
+                        }
+                    }
+
+                    MarketingAutomationDiagnostics.SupersededDecisions.Add(commit.Superseded.Length);
+                    Log.DecisionsSuperseded(_logger, commit.Superseded.Length, records.Count);
+                }
             }
 
             if (scheduleCount > 0)
@@ -215,6 +256,11 @@ public sealed class MarketingAgent : BackgroundService
         var byReason = ImmutableDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
         foreach (var ((outcome, reason), count) in counts)
         {
+            if (count == 0)
+            {
+                continue;
+            }
+
             MarketingAutomationDiagnostics.Decisions.Add(count, new KeyValuePair<string, object?>("outcome", outcome.ToString()), new KeyValuePair<string, object?>("reason", reason));
             byReason[reason] = byReason.GetValueOrDefault(reason) + count;
         }
@@ -225,7 +271,12 @@ public sealed class MarketingAgent : BackgroundService
             held[$"{rule}: {code}"] = count;
         }
 
-        return new DecideResult(evaluated, scheduled, reviews, noAction, errors, cancelled) { ByReason = byReason.ToImmutable(), HeldByRule = held.ToImmutable() };
+        return new DecideResult(evaluated, scheduled, reviews, noAction, errors, cancelled)
+        {
+            Superseded = superseded,
+            ByReason = byReason.ToImmutable(),
+            HeldByRule = held.ToImmutable(),
+        };
     }
 
     private void RecordDecisions(ReadOnlySpan<DecisionResult> results, Instant now)
@@ -320,6 +371,18 @@ public sealed class MarketingAgent : BackgroundService
             : null;
     }
 
+    /// <summary>Answers "why did customer X get message Y" (<see cref="ICustomerStore.GetMessageTraceAsync"/>): null when the message is not theirs.</summary>
+    /// <param name="customerId">The customer id.</param>
+    /// <param name="messageId">The message (outbox) id.</param>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The trace, or null.</returns>
+    public ValueTask<DecisionTrace?> WhyMessageAsync(string customerId, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        return _pipeline.Store.GetMessageTraceAsync(customerId, messageId, cancellationToken);
+    }
+
     /// <summary>
     /// Settles a message whose outcome was <see cref="OutboxStatus.Unknown"/> once a provider lookup or a person has established it.
     /// Unknown messages are never retried blindly; this is how they leave that state.
@@ -348,10 +411,40 @@ public sealed class MarketingAgent : BackgroundService
         return _pipeline.Store.ResolveOutboxAsync(messageId, OutboxStatus.Cancelled, _pipeline.Clock.GetCurrentInstant(), note: reason, cancellationToken: cancellationToken);
     }
 
+    /// <summary>
+    /// Loads what outlives the process before deciding: the store's durable suppression entries into the suppression rule, and the
+    /// strategy's model snapshot (an <see cref="IPersistentModel"/> from an <see cref="IModelStateStore"/>). The first tick does this
+    /// itself; call it to restore earlier. Failures are logged, not thrown, and retried at the next tick.
+    /// </summary>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>True once restored.</returns>
+    public Task<bool> RestoreStateAsync(CancellationToken cancellationToken = default) => _state.EnsureRestoredAsync(cancellationToken);
+
+    /// <summary>
+    /// Saves the strategy's model snapshot now (it is also saved every <see cref="MarketingAutomationOptions.ModelSaveInterval"/> and when
+    /// the agent stops). Nothing is saved before the stored snapshot was restored.
+    /// </summary>
+    /// <param name="cancellationToken">A cancellation token.</param>
+    /// <returns>The stored version, or null when the strategy or store keeps no snapshot, the state is not restored yet, or saving failed.</returns>
+    public async Task<long?> SaveModelStateAsync(CancellationToken cancellationToken = default)
+    {
+        await _state.EnsureRestoredAsync(cancellationToken).ConfigureAwait(false);
+        return await _state.SaveAsync(_pipeline.Clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>After the loop has stopped, the strategy's model snapshot is saved.</remarks>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _state.SaveAsync(_pipeline.Clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public override void Dispose()
     {
         _tickLock.Dispose();
+        _state.Dispose();
         base.Dispose();
     }
 

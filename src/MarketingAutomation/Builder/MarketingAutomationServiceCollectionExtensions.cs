@@ -39,6 +39,7 @@ public static class MarketingAutomationServiceCollectionExtensions
             services.TryAddSingleton<CustomerImporter>();
             services.TryAddSingleton<CustomerFileImporter>();
             services.TryAddSingleton<MarketingAgent>();
+            services.TryAddSingleton(sp => sp.GetRequiredService<MarketingAgent>().DataRights);
             services.AddSingleton<IHostedService, MarketingAgentHost>();
         }
 

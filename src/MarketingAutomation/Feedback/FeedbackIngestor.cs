@@ -8,7 +8,17 @@ namespace MarketingAutomation;
 /// <param name="Duplicates">Events already seen (ignored: nothing is learned twice).</param>
 /// <param name="UnknownCustomers">Events for customers the store does not hold.</param>
 /// <param name="Learned">Outcomes passed to the strategy.</param>
-public readonly record struct FeedbackResult(int Appended, int Duplicates, int UnknownCustomers, int Learned);
+public readonly record struct FeedbackResult(int Appended, int Duplicates, int UnknownCustomers, int Learned)
+{
+    /// <summary>
+    /// Gets how many events reused an event id already seen with different content (RL-02): not applied, not learned, logged as a warning
+    /// with the first such id (event 1050). See <see cref="EventAppendResult.Conflicts"/>.
+    /// </summary>
+    public int Conflicts { get; init; }
+
+    /// <summary>Gets the ids of the conflicting events (empty when none).</summary>
+    public ImmutableArray<string> ConflictingEventIds { get; init; } = [];
+}
 
 /// <summary>
 /// Applies incoming events (provider webhooks, purchases, consent changes) idempotently: the store appends each event id once and
@@ -112,8 +122,15 @@ public sealed class FeedbackIngestor
         }
 
         Log.FeedbackIngested(_logger, appended.Appended, appended.Duplicates, appended.UnknownCustomers);
+        var conflictIds = appended.ConflictingEventIds.IsDefault ? [] : appended.ConflictingEventIds;
+        if (appended.Conflicts > 0)
+        {
+            Log.EventConflicts(_logger, appended.Conflicts, conflictIds.IsEmpty ? string.Empty : conflictIds[0]);
+            activity?.SetTag("marketing_automation.conflicts", appended.Conflicts);
+        }
+
         activity?.SetTag("marketing_automation.appended", appended.Appended);
-        return new FeedbackResult(appended.Appended, appended.Duplicates, appended.UnknownCustomers, learned);
+        return new FeedbackResult(appended.Appended, appended.Duplicates, appended.UnknownCustomers, learned) { Conflicts = appended.Conflicts, ConflictingEventIds = conflictIds };
     }
 
     /// <summary>Maps an event to the strategy's feedback, or null when it carries none.</summary>

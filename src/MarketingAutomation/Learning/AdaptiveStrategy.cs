@@ -31,7 +31,7 @@ namespace MarketingAutomation;
 /// </para>
 /// <para><b>Hot path.</b> <see cref="Choose"/> allocates nothing (state is read into a stack copy, draws use stack buffers) and uses no LINQ.</para>
 /// </remarks>
-public sealed class AdaptiveStrategy : IDecisionStrategy, ICustomerStateLearner, ICapTolerance
+public sealed class AdaptiveStrategy : IDecisionStrategy, ICustomerStateLearner, ICapTolerance, IPersistentModel
 {
     /// <summary>The strategy's name, as shown on traces.</summary>
     public const string StrategyName = "adaptive";
@@ -76,6 +76,9 @@ public sealed class AdaptiveStrategy : IDecisionStrategy, ICustomerStateLearner,
 
     /// <inheritdoc />
     public string Name => StrategyName;
+
+    /// <summary>Gets the name the population snapshot is stored under (<see cref="IModelStateStore"/>): <c>adaptive.population</c>.</summary>
+    public string ModelName => "adaptive.population";
 
     /// <summary>Gets the options.</summary>
     public AdaptiveStrategyOptions Options => _options;

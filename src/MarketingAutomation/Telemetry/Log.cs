@@ -72,6 +72,10 @@ internal static partial class Log
         Message = "Message {MessageId} on {Channel} was not sent: {Reason}.")]
     public static partial void MessageWithdrawn(ILogger logger, string messageId, string channel, string reason);
 
+    [LoggerMessage(EventId = 1009, EventName = "DecisionsSuperseded", Level = LogLevel.Information,
+        Message = "{Superseded} of {Count} decisions were not committed: their customers changed after they were read (another instance or a new event); they are decided again on the next pass.")]
+    public static partial void DecisionsSuperseded(ILogger logger, int superseded, int count);
+
     [LoggerMessage(EventId = 1004, EventName = "CustomerFileImported", Level = LogLevel.Information,
         Message = "Customer file import ({Kind}) finished: {RowsRead} row(s) read, {Imported} imported, {Unchanged} unchanged, {Rejected} rejected.")]
     public static partial void CustomerFileImported(ILogger logger, string kind, int rowsRead, int imported, int unchanged, int rejected);

@@ -15,6 +15,12 @@ public static class MarketingAutomationDiagnostics
     /// <summary>Counter of decisions, tagged <c>outcome</c> and <c>reason</c>.</summary>
     public const string DecisionsCounter = "marketing_automation.decisions";
 
+    /// <summary>
+    /// Counter of decisions the store refused because their customer changed between reading and committing (another instance committed
+    /// first, or an event arrived); those customers are decided again.
+    /// </summary>
+    public const string SupersededDecisionsCounter = "marketing_automation.decisions.superseded";
+
     /// <summary>Histogram of batch decide durations in seconds.</summary>
     public const string BatchDurationHistogram = "marketing_automation.decision.batch.duration";
 
@@ -50,6 +56,8 @@ public static class MarketingAutomationDiagnostics
     internal static readonly Meter Meter = new(SourceName, typeof(MarketingAutomationDiagnostics).Assembly.GetName().Version?.ToString());
 
     internal static readonly Counter<long> Decisions = Meter.CreateCounter<long>(DecisionsCounter, "{decision}", "Decisions made, by outcome and reason code.");
+
+    internal static readonly Counter<long> SupersededDecisions = Meter.CreateCounter<long>(SupersededDecisionsCounter, "{decision}", "Decisions not committed because their customer changed after it was read.");
 
     internal static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>(BatchDurationHistogram, "s", "Time to decide one batch of customers.");
 

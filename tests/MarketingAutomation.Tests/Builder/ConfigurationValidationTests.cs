@@ -333,7 +333,7 @@ public sealed class ConfigurationValidationTests
 
         public ValueTask<IReadOnlyList<OutboxMessage>> ClaimOutboxAsync(Instant now, int maxCount, string owner, Duration lease, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public ValueTask CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public ValueTask<DecisionCommitResult> CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public ValueTask<bool> CompleteOutboxAsync(OutboxCompletion completion, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

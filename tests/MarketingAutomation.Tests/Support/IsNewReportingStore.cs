@@ -42,7 +42,7 @@ public sealed class IsNewReportingStore(InMemoryCustomerStore inner) : ICustomer
     public ValueTask<int> UpsertCustomersAsync(IReadOnlyList<Customer> customers, Instant dueAt, CancellationToken cancellationToken = default) =>
         inner.UpsertCustomersAsync(customers, dueAt, cancellationToken);
 
-    public ValueTask CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default) =>
+    public ValueTask<DecisionCommitResult> CommitDecisionsAsync(IReadOnlyList<DecisionRecord> decisions, CancellationToken cancellationToken = default) =>
         inner.CommitDecisionsAsync(decisions, cancellationToken);
 
     public ValueTask ScheduleAsync(ReadOnlyMemory<ScheduleUpdate> updates, CancellationToken cancellationToken = default) => inner.ScheduleAsync(updates, cancellationToken);

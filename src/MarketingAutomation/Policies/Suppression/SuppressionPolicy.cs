@@ -25,6 +25,9 @@ public sealed class SuppressionPolicy : IPolicy, IValidatableRule
     /// <inheritdoc />
     public string Name => "suppression";
 
+    /// <summary>Gets the keyed hash the rule computes addresses with (erasure hashes addresses with the same key).</summary>
+    public SuppressionKey Key => _key;
+
     /// <summary>Gets the suppression list consulted.</summary>
     public ISuppressionList List { get; }
 
