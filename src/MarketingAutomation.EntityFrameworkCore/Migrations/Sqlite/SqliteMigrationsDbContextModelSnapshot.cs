@@ -68,6 +68,11 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("event_id");
 
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_hash");
+
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -76,7 +81,36 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.Sqlite
 
                     b.HasKey("EventId");
 
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_event_ids_customer");
+
                     b.ToTable("event_ids", (string)null);
+                });
+
+            modelBuilder.Entity("MarketingAutomation.EntityFrameworkCore.ModelStateRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("data");
+
+                    b.Property<long>("SavedAtTicks")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("saved_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("model_states", (string)null);
                 });
 
             modelBuilder.Entity("MarketingAutomation.EntityFrameworkCore.OutboxRow", b =>
@@ -133,6 +167,9 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.Sqlite
 
                     b.HasKey("MessageId");
 
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_outbox_customer");
+
                     b.HasIndex("Status", "DueAtTicks", "MessageId")
                         .HasDatabaseName("ix_outbox_status_due");
 
@@ -170,10 +207,39 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.Sqlite
 
                     b.HasKey("ReviewId");
 
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_reviews_customer");
+
                     b.HasIndex("Resolved", "CreatedAtTicks", "ReviewId")
                         .HasDatabaseName("ix_reviews_pending");
 
                     b.ToTable("reviews", (string)null);
+                });
+
+            modelBuilder.Entity("MarketingAutomation.EntityFrameworkCore.SuppressionRow", b =>
+                {
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hash");
+
+                    b.Property<long>("AtTicks")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("ReasonCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason_code");
+
+                    b.HasKey("Kind", "Hash");
+
+                    b.ToTable("suppressions", (string)null);
                 });
 
             modelBuilder.Entity("MarketingAutomation.EntityFrameworkCore.TraceRow", b =>

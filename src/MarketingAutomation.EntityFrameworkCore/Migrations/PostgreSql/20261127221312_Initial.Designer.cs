@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlMigrationsDbContext))]
-    [Migration("20261127212233_Initial")]
+    [Migration("20261127221312_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -78,6 +78,11 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
                         .HasColumnName("event_id")
                         .UseCollation("C");
 
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("content_hash");
+
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -87,7 +92,37 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
 
                     b.HasKey("EventId");
 
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_event_ids_customer");
+
                     b.ToTable("event_ids", (string)null);
+                });
+
+            modelBuilder.Entity("MarketingAutomation.EntityFrameworkCore.ModelStateRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("name")
+                        .UseCollation("C");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.Property<long>("SavedAtTicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("saved_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("model_states", (string)null);
                 });
 
             modelBuilder.Entity("MarketingAutomation.EntityFrameworkCore.OutboxRow", b =>
@@ -147,6 +182,9 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
 
                     b.HasKey("MessageId");
 
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_outbox_customer");
+
                     b.HasIndex("Status", "DueAtTicks", "MessageId")
                         .HasDatabaseName("ix_outbox_status_due");
 
@@ -186,10 +224,40 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
 
                     b.HasKey("ReviewId");
 
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_reviews_customer");
+
                     b.HasIndex("Resolved", "CreatedAtTicks", "ReviewId")
                         .HasDatabaseName("ix_reviews_pending");
 
                     b.ToTable("reviews", (string)null);
+                });
+
+            modelBuilder.Entity("MarketingAutomation.EntityFrameworkCore.SuppressionRow", b =>
+                {
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hash")
+                        .UseCollation("C");
+
+                    b.Property<long>("AtTicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("ReasonCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("reason_code");
+
+                    b.HasKey("Kind", "Hash");
+
+                    b.ToTable("suppressions", (string)null);
                 });
 
             modelBuilder.Entity("MarketingAutomation.EntityFrameworkCore.TraceRow", b =>

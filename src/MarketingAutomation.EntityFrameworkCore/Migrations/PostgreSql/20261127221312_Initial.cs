@@ -33,11 +33,26 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
                 columns: table => new
                 {
                     event_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false, collation: "C"),
-                    customer_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false, collation: "C")
+                    customer_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false, collation: "C"),
+                    content_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_event_ids", x => x.event_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "model_states",
+                columns: table => new
+                {
+                    name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false, collation: "C"),
+                    version = table.Column<long>(type: "bigint", nullable: false),
+                    saved_at = table.Column<long>(type: "bigint", nullable: false),
+                    data = table.Column<byte[]>(type: "bytea", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_model_states", x => x.name);
                 });
 
             migrationBuilder.CreateTable(
@@ -77,6 +92,20 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "suppressions",
+                columns: table => new
+                {
+                    kind = table.Column<int>(type: "integer", nullable: false),
+                    hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    reason_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    at = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_suppressions", x => new { x.kind, x.hash });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "traces",
                 columns: table => new
                 {
@@ -97,6 +126,16 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
                 columns: new[] { "next_evaluation_at", "id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_event_ids_customer",
+                table: "event_ids",
+                column: "customer_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_customer",
+                table: "outbox",
+                column: "customer_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_outbox_status_due",
                 table: "outbox",
                 columns: new[] { "status", "due_at", "message_id" });
@@ -105,6 +144,11 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
                 name: "ix_outbox_status_lease",
                 table: "outbox",
                 columns: new[] { "status", "lease_until", "message_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_reviews_customer",
+                table: "reviews",
+                column: "customer_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_reviews_pending",
@@ -132,10 +176,16 @@ namespace MarketingAutomation.EntityFrameworkCore.Migrations.PostgreSql
                 name: "event_ids");
 
             migrationBuilder.DropTable(
+                name: "model_states");
+
+            migrationBuilder.DropTable(
                 name: "outbox");
 
             migrationBuilder.DropTable(
                 name: "reviews");
+
+            migrationBuilder.DropTable(
+                name: "suppressions");
 
             migrationBuilder.DropTable(
                 name: "traces");
