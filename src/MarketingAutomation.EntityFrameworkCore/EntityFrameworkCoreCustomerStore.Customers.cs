@@ -26,6 +26,10 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
         return WriteAsync(async (db, ct) =>
         {
             var loaded = await LoadCustomersAsync(db, customers.Select(c => c.Id), ct).ConfigureAwait(false);
+
+            // New customers are inserted in bulk at the end (many rows per statement, documents serialized in parallel); a customer
+            // listed twice merges into the pending new one, as into a stored one.
+            var added = new Dictionary<string, CustomerContext>(StringComparer.Ordinal);
             var changed = 0;
             for (var i = 0; i < customers.Count; i++)
             {
@@ -41,20 +45,26 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
 
                     entry.Put(existing with { Customer = customer, NextEvaluationAt = dueAt, Version = existing.Version + 1 });
                 }
+                else if (added.TryGetValue(customer.Id, out var pending))
+                {
+                    customer = CustomerProjection.MergeFacts(pending.Customer, customer);
+                    if (CustomerProjection.HasSameFacts(pending.Customer, customer))
+                    {
+                        continue;
+                    }
+
+                    added[customer.Id] = pending with { Customer = customer, NextEvaluationAt = dueAt, Version = pending.Version + 1 };
+                }
                 else
                 {
-                    var context = new CustomerContext(customer) { NextEvaluationAt = dueAt, Version = 1 };
-                    var row = new CustomerRow { Id = customer.Id, FactsJson = string.Empty, MessagesJson = string.Empty, RecentEventsJson = string.Empty };
-                    var added = new LoadedCustomer(row, context);
-                    added.Put(context);
-                    db.Customers.Add(row);
-                    loaded.Add(customer.Id, added);
+                    added.Add(customer.Id, new CustomerContext(customer) { NextEvaluationAt = dueAt, Version = 1 });
                 }
 
                 changed++;
             }
 
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            await InsertCustomersAsync(db, [.. added.Values], ct).ConfigureAwait(false);
             return changed;
         }, cancellationToken);
     }
@@ -125,16 +135,22 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
         var copy = updates.ToArray();
         return new ValueTask(WriteAsync(async (db, ct) =>
         {
-            var loaded = await LoadCustomersAsync(db, copy.Where(u => u.CustomerId is not null).Select(u => u.CustomerId), ct).ConfigureAwait(false);
+            // Only what a schedule needs (version and schedule, locked on PostgreSQL); unchanged schedules are not written.
+            var loaded = await LoadSchedulesAsync(db, copy.Where(u => u.CustomerId is not null).Select(u => u.CustomerId), ct).ConfigureAwait(false);
+            var changed = new Dictionary<string, object?[]>(StringComparer.Ordinal);
             foreach (var u in copy)
             {
-                if (u.CustomerId is not null && loaded.TryGetValue(u.CustomerId, out var entry) && entry.Context.NextEvaluationAt != u.NextEvaluationAt)
+                if (u.CustomerId is not null && loaded.TryGetValue(u.CustomerId, out var current) && current.Next != u.NextEvaluationAt.ToUnixTimeTicks())
                 {
-                    entry.Put(entry.Context with { NextEvaluationAt = u.NextEvaluationAt, Version = entry.Context.Version + 1 }, scheduleOnly: true);
+                    var next = (u.NextEvaluationAt.ToUnixTimeTicks(), current.Version + 1);
+                    changed[u.CustomerId] = changed.TryGetValue(u.CustomerId, out var earlier)
+                        ? [u.CustomerId, earlier[1], next.Item1, next.Item2]
+                        : [u.CustomerId, current.Version, next.Item1, next.Item2];
+                    loaded[u.CustomerId] = next;
                 }
             }
 
-            await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            await UpdateCustomersAsync(db, ["next_evaluation_at", "version"], [.. changed.Values], ct).ConfigureAwait(false);
             return true;
         }, cancellationToken).AsTask());
     }

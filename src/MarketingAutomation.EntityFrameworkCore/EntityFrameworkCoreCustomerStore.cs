@@ -34,6 +34,7 @@ internal sealed partial class EntityFrameworkCoreCustomerStore : ICustomerStore,
     private volatile bool _schemaReady;
     private bool _serializeWrites;
     private bool _isNpgsql;
+    private bool _sqliteWal;
 
     /// <summary>Initializes a new instance of the <see cref="EntityFrameworkCoreCustomerStore"/> class.</summary>
     /// <param name="factory">Creates a context per operation.</param>
@@ -272,6 +273,13 @@ internal sealed partial class EntityFrameworkCoreCustomerStore : ICustomerStore,
                 }
             }
 
+            if (isSqlite)
+            {
+                // synchronous=NORMAL is only as safe as FULL against application crashes in write-ahead-log mode.
+                var mode = await db.Database.SqlQueryRaw<string>("SELECT journal_mode AS \"Value\" FROM pragma_journal_mode").ToListAsync(cancellationToken).ConfigureAwait(false);
+                _sqliteWal = mode.Count == 1 && string.Equals(mode[0], "wal", StringComparison.OrdinalIgnoreCase);
+            }
+
             _serializeWrites = isSqlite;
             _isNpgsql = string.Equals(db.Database.ProviderName, MarketingAutomationDbContext.NpgsqlProvider, StringComparison.Ordinal);
             _schemaReady = true;
@@ -298,6 +306,11 @@ internal sealed partial class EntityFrameworkCoreCustomerStore : ICustomerStore,
 
                 try
                 {
+                    if (_serializeWrites)
+                    {
+                        await ConfigureSqliteConnectionAsync(db, cancellationToken).ConfigureAwait(false);
+                    }
+
                     var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                     await using (transaction.ConfigureAwait(false))
                     {
@@ -315,6 +328,23 @@ internal sealed partial class EntityFrameworkCoreCustomerStore : ICustomerStore,
                     gate?.Release();
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Sets the per-connection SQLite settings before a write: in write-ahead-log mode <c>synchronous=NORMAL</c>, which keeps every
+    /// committed transaction across an application crash (only a power loss or operating system crash can lose the last commits,
+    /// never corrupt the file) and saves a flush per commit; and a 64 MiB page cache, so that index updates of large batches stay
+    /// in memory. Both are settings of the connection, not of the file, and cost a few microseconds.
+    /// </summary>
+    private async Task ConfigureSqliteConnectionAsync(MarketingAutomationDbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var command = db.Database.GetDbConnection().CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.CommandText = _sqliteWal ? "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;" : "PRAGMA cache_size=-65536;";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -362,7 +392,7 @@ internal sealed partial class EntityFrameworkCoreCustomerStore : ICustomerStore,
             Context = after;
         }
 
-        private static ImmutableArray<CustomerEvent> StorableEvents(ImmutableArray<CustomerEvent> events)
+        internal static ImmutableArray<CustomerEvent> StorableEvents(ImmutableArray<CustomerEvent> events)
         {
             foreach (var e in events)
             {

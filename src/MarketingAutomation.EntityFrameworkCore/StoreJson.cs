@@ -114,6 +114,8 @@ internal sealed class ImmutableArrayConverterFactory : JsonConverterFactory
 
     private sealed class ImmutableArrayConverter<T> : JsonConverter<ImmutableArray<T>>
     {
+        private JsonTypeInfo<T>? _element;
+
         public override bool HandleNull => true;
 
         public override ImmutableArray<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -123,8 +125,21 @@ internal sealed class ImmutableArrayConverterFactory : JsonConverterFactory
                 return [];
             }
 
-            var items = JsonSerializer.Deserialize<T[]>(ref reader, options);
-            return items is null ? [] : System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(items);
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw new JsonException($"Expected a JSON array for {typeToConvert.Name}.");
+            }
+
+            // Element by element with the element's cached type info: no intermediate list or array copy per document.
+            var element = Element(options);
+            ImmutableArray<T>.Builder? items = null;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                items ??= ImmutableArray.CreateBuilder<T>();
+                items.Add(JsonSerializer.Deserialize(ref reader, element)!);
+            }
+
+            return items is null ? [] : items.DrainToImmutable();
         }
 
         public override void Write(Utf8JsonWriter writer, ImmutableArray<T> value, JsonSerializerOptions options)
@@ -132,13 +147,17 @@ internal sealed class ImmutableArrayConverterFactory : JsonConverterFactory
             writer.WriteStartArray();
             if (!value.IsDefault)
             {
+                var element = Element(options);
                 foreach (var item in value)
                 {
-                    JsonSerializer.Serialize(writer, item, options);
+                    JsonSerializer.Serialize(writer, item, element);
                 }
             }
 
             writer.WriteEndArray();
         }
+
+        private JsonTypeInfo<T> Element(JsonSerializerOptions options) =>
+            _element is { } cached && ReferenceEquals(cached.Options, options) ? cached : _element = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
     }
 }

@@ -140,7 +140,7 @@ public sealed class StoreOutageTests
 
         // The 10th message's completion was lost with the connection: a later dispatcher took it over and the lookup found it.
         Assert.True(email.Lookups >= 1);
-        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 1051);
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 1061);
     }
 
     private static async Task<bool> Terminal(EntityFrameworkCoreCustomerStore store, RecordingChannel email)

@@ -12,7 +12,7 @@ public readonly record struct FeedbackResult(int Appended, int Duplicates, int U
 {
     /// <summary>
     /// Gets how many events reused an event id already seen with different content (RL-02): not applied, not learned, logged as a warning
-    /// with the first such id (event 1050). See <see cref="EventAppendResult.Conflicts"/>.
+    /// with the first such id (event 1070). See <see cref="EventAppendResult.Conflicts"/>.
     /// </summary>
     public int Conflicts { get; init; }
 

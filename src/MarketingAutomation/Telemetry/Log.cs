@@ -60,19 +60,19 @@ internal static partial class Log
         Message = "Completion of outbox message {MessageId} was refused: the lease was lost to another dispatcher.")]
     public static partial void CompletionRefused(ILogger logger, string messageId);
 
-    [LoggerMessage(EventId = 1050, EventName = "ReclaimedOutcomeUnknown", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 1060, EventName = "ReclaimedOutcomeUnknown", Level = LogLevel.Warning,
         Message = "Message {MessageId} on channel {Channel} was taken over after a dispatcher's lease ended during its attempt (claim {Attempt}); the channel has no lookup or the lookup could not answer, so it is Unknown, not re-sent (settle with MarketingAgent.SettleUnknownAsync).")]
     public static partial void ReclaimedOutcomeUnknown(ILogger logger, string messageId, string channel, int attempt);
 
-    [LoggerMessage(EventId = 1051, EventName = "ReclaimedFoundAtProvider", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 1061, EventName = "ReclaimedFoundAtProvider", Level = LogLevel.Information,
         Message = "Message {MessageId} on channel {Channel} was taken over after a dispatcher's lease ended (claim {Attempt}); the provider lookup found it accepted, so it is recorded as sent, not sent again.")]
     public static partial void ReclaimedFoundAtProvider(ILogger logger, string messageId, string channel, int attempt);
 
-    [LoggerMessage(EventId = 1052, EventName = "ReclaimedNotFoundAtProvider", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 1062, EventName = "ReclaimedNotFoundAtProvider", Level = LogLevel.Information,
         Message = "Message {MessageId} on channel {Channel} was taken over after a dispatcher's lease ended (claim {Attempt}); the provider lookup did not find it, so it is sent now.")]
     public static partial void ReclaimedNotFoundAtProvider(ILogger logger, string messageId, string channel, int attempt);
 
-    [LoggerMessage(EventId = 1053, EventName = "LeaseTooShortToSend", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 1063, EventName = "LeaseTooShortToSend", Level = LogLevel.Warning,
         Message = "Message {MessageId} on channel {Channel} was put back unsent: its lease would have ended during the send (a batch took longer than DispatchOptions.Lease allows; lengthen the lease or lower ClaimBatchSize).")]
     public static partial void LeaseTooShortToSend(ILogger logger, string messageId, string channel);
 

@@ -39,7 +39,7 @@ public sealed class CustomerDataRightsTests
         Assert.Null(await t.Store.GetCustomerAsync("c-1", Ct));
         var trace = Assert.Single(await t.Agent.ExplainAsync("c-9", cancellationToken: Ct) is { } why ? [why] : Array.Empty<DecisionTrace>());
         Assert.All(trace.Candidates, c => Assert.Contains(c.Verdicts, v => v.Rule == "suppression" && v.Kind == VerdictKind.Deny));
-        var erased = Assert.Single(t.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 1051);
+        var erased = Assert.Single(t.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 1071);
         Assert.DoesNotContain("erin", erased.Message, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("c-1", erased.Message, StringComparison.Ordinal);
     }
@@ -132,7 +132,7 @@ public sealed class CustomerDataRightsTests
         Assert.Equal(new[] { "tw-1" }, result.ConflictingEventIds);
         var stored = Assert.IsType<MessageEvent>(Assert.Single((await t.CustomerAsync("c-1")).RecentEvents, e => e.EventId == "tw-1"));
         Assert.Equal("call me at +14155550199", stored.ReplyText);
-        var log = Assert.Single(t.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 1050);
+        var log = Assert.Single(t.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 1070);
         Assert.Equal(LogLevel.Warning, log.Level);
         Assert.Equal("tw-1", log.GetStructuredStateValue("EventId"));
         Assert.DoesNotContain("STOP", log.Message, StringComparison.Ordinal);
