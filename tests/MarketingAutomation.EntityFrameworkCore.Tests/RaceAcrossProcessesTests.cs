@@ -11,6 +11,7 @@ namespace MarketingAutomation.EntityFrameworkCore.Tests;
 /// PostgreSQL database, 10,000 customers, a goal that wants to send at every evaluation and a cap of one message a day, racing through
 /// one simulated day. Checked against both channels' raw ledgers (every send call) and the outbox: no customer gets two messages
 /// (0 cap breaches), no message is sent twice (0 duplicates), every customer gets their one message, every outbox row ends sent.
+/// Set <c>MARKETINGAUTOMATION_RACE_REPORT</c> to a file path to have the run's numbers appended to it.
 /// </summary>
 public sealed class RaceAcrossProcessesTests
 {
@@ -46,8 +47,12 @@ public sealed class RaceAcrossProcessesTests
             var duplicates = sends.GroupBy(s => s.MessageId, StringComparer.Ordinal).Count(g => g.Count() > 1);
             var breaches = accepted.GroupBy(s => s.CustomerId, StringComparer.Ordinal).Count(g => g.Count() > 1);
             var supersededTotal = outputs.Sum(o => Field(o, "superseded"));
-            TestContext.Current.TestOutputHelper?.WriteLine(
-                $"race: {string.Join(" | ", outputs)}; send calls {sends.Count}, accepted {accepted.Count}, duplicates {duplicates}, cap breaches {breaches}");
+            var summary = $"race: {string.Join(" | ", outputs)}; send calls {sends.Count}, accepted {accepted.Count}, duplicates {duplicates}, cap breaches {breaches}";
+            TestContext.Current.TestOutputHelper?.WriteLine(summary);
+            if (Environment.GetEnvironmentVariable("MARKETINGAUTOMATION_RACE_REPORT") is { Length: > 0 } report)
+            {
+                await File.AppendAllTextAsync(report, summary + Environment.NewLine, Ct);
+            }
 
             Assert.Equal(0, duplicates);
             Assert.Equal(0, breaches);
