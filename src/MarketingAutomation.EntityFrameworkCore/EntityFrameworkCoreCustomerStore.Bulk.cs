@@ -8,15 +8,13 @@ namespace MarketingAutomation.EntityFrameworkCore;
 
 /// <content>
 /// Bulk paths: plain parameterized SQL on the context's connection and transaction, for the writes that touch thousands of rows per
-/// call (imported customers, committed decisions, schedules). They bypass change tracking, insert many rows per statement and
-/// update customers by id and expected version (the concurrency token), raising <see cref="DbUpdateConcurrencyException"/> when a
-/// row changed underneath, exactly as <c>SaveChanges</c> would. The SQL is standard and runs on SQLite and PostgreSQL alike.
+/// call (imported customers, committed decisions, schedules). They bypass change tracking, insert many rows per statement on
+/// PostgreSQL (one array per column, unnested) and one prepared statement per row on SQLite, and update customers by id and expected
+/// version (the concurrency token), raising <see cref="DbUpdateConcurrencyException"/> when a row changed underneath, exactly as
+/// <c>SaveChanges</c> would.
 /// </content>
 internal sealed partial class EntityFrameworkCoreCustomerStore
 {
-    /// <summary>The most parameters one statement binds (SQLite allows 32,766 and PostgreSQL 65,535).</summary>
-    internal const int MaxParametersPerStatement = 2000;
-
     /// <summary>Below this many items, documents are (de)serialized on the calling thread rather than in parallel.</summary>
     private const int ParallelJsonThreshold = 256;
 
@@ -24,6 +22,22 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
     private static readonly string[] OutboxColumns = ["message_id", "customer_id", "status", "due_at", "attempts", "lease_owner", "lease_until", "provider_message_id", "last_error", "version", "message"];
     private static readonly string[] TraceColumns = ["decision_id", "customer_id", "at", "sequence", "trace"];
     private static readonly string[] ReviewColumns = ["review_id", "customer_id", "created_at", "resolved", "review"];
+
+    /// <summary>The .NET type of each bulk-written column's values, which types the arrays sent to PostgreSQL (<c>unnest</c>).</summary>
+    private static readonly Dictionary<string, Type> ColumnTypes = new(StringComparer.Ordinal)
+    {
+        ["id"] = typeof(string), ["customer_id"] = typeof(string), ["message_id"] = typeof(string), ["review_id"] = typeof(string),
+        ["decision_id"] = typeof(Guid),
+        ["next_evaluation_at"] = typeof(long), ["version"] = typeof(long), ["due_at"] = typeof(long), ["at"] = typeof(long),
+        ["sequence"] = typeof(long), ["created_at"] = typeof(long), ["lease_until"] = typeof(long?),
+        ["status"] = typeof(int), ["attempts"] = typeof(int), ["resolved"] = typeof(bool),
+        ["facts"] = typeof(string), ["messages"] = typeof(string), ["recent_events"] = typeof(string), ["message"] = typeof(string),
+        ["trace"] = typeof(string), ["review"] = typeof(string), ["lease_owner"] = typeof(string), ["provider_message_id"] = typeof(string),
+        ["last_error"] = typeof(string), ["learned_state"] = typeof(byte[]),
+    };
+
+    /// <summary>The most rows one PostgreSQL bulk statement carries (one array per column, so no parameter limit applies).</summary>
+    internal const int MaxRowsPerArrayStatement = 2000;
 
     /// <summary>Runs <paramref name="body"/> for every index in [0, <paramref name="count"/>), in parallel when there are many.</summary>
     internal static void ForEachIndex(int count, Action<int> body)
@@ -84,8 +98,9 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
     }
 
     /// <summary>
-    /// Inserts rows: on PostgreSQL many rows per statement (one round trip per chunk); on SQLite, which runs in process and looks
-    /// parameters up by name in a linear scan, one prepared single-row statement executed per row.
+    /// Inserts rows: on PostgreSQL up to <see cref="MaxRowsPerArrayStatement"/> rows per statement, one array parameter per column
+    /// (one round trip per chunk); on SQLite, which runs in process and looks parameters up by name in a linear scan, one prepared
+    /// single-row statement executed per row.
     /// </summary>
     /// <typeparam name="T">The row type.</typeparam>
     /// <param name="db">The context (its current transaction is used).</param>
@@ -128,36 +143,52 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
             return;
         }
 
-        var perStatement = Math.Max(1, MaxParametersPerStatement / columns.Length);
-        for (var start = 0; start < rows.Count; start += perStatement)
+        // PostgreSQL: one statement per chunk with one array parameter per column, unnested into rows. Arrays travel in Npgsql's
+        // binary format and the statement text stays the same, so this costs far less than a multi-row VALUES list of scalars.
+        var sql = $"{head.Replace(" VALUES ", " ", StringComparison.Ordinal)}SELECT * FROM unnest({string.Join(", ", Enumerable.Range(0, columns.Length).Select(c => "@p" + c.ToString(CultureInfo.InvariantCulture)))})";
+        for (var start = 0; start < rows.Count; start += MaxRowsPerArrayStatement)
         {
-            var count = Math.Min(perStatement, rows.Count - start);
-            var command = CreateCommand(db);
-            await using (command.ConfigureAwait(false))
+            var count = Math.Min(MaxRowsPerArrayStatement, rows.Count - start);
+            var arrays = new Array[columns.Length];
+            for (var c = 0; c < columns.Length; c++)
             {
-                var sql = new StringBuilder(head, head.Length + (count * columns.Length * 7));
-                for (var r = 0; r < count; r++)
-                {
-                    sql.Append(r == 0 ? "(" : ", (");
-                    var row = rows[start + r];
-                    for (var c = 0; c < columns.Length; c++)
-                    {
-                        sql.Append(c == 0 ? string.Empty : ", ").Append(AddParameter(command, value(row, c)).ParameterName);
-                    }
-
-                    sql.Append(')');
-                }
-
-                command.CommandText = sql.ToString();
-                await ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+                arrays[c] = Array.CreateInstance(ColumnTypes[columns[c]], count);
             }
+
+            for (var r = 0; r < count; r++)
+            {
+                var row = rows[start + r];
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    arrays[c].SetValue(value(row, c), r);
+                }
+            }
+
+            await ExecuteArraysAsync(db, sql, arrays, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Executes a statement whose parameters <c>@p0</c>, <c>@p1</c>, ... are the given arrays (PostgreSQL), returning the
+    /// number of rows it changed.</summary>
+    private static async Task<int> ExecuteArraysAsync(MarketingAutomationDbContext db, string sql, Array[] arrays, CancellationToken cancellationToken)
+    {
+        var command = CreateCommand(db);
+        await using (command.ConfigureAwait(false))
+        {
+            for (var c = 0; c < arrays.Length; c++)
+            {
+                AddParameter(command, arrays[c]);
+            }
+
+            command.CommandText = sql;
+            return await ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>
     /// Updates customers by id and expected version: sets the columns in <paramref name="columns"/> (after the id and the expected
     /// version) to the row's values. Throws <see cref="DbUpdateConcurrencyException"/> when a row was not found at its expected
-    /// version. On PostgreSQL many rows are updated per statement (<c>UPDATE ... FROM (VALUES ...)</c>, one round trip per chunk); on
+    /// version. On PostgreSQL many rows are updated per statement (<c>UPDATE ... FROM unnest(...)</c>, one round trip per chunk); on
     /// SQLite, which runs in process, one prepared statement is executed per row.
     /// </summary>
     /// <param name="db">The context (its current transaction is used).</param>
@@ -174,37 +205,41 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
         var changed = 0;
         if (_isNpgsql)
         {
+            // One statement per chunk: the id, expected version and new values as arrays, unnested and joined on id and version.
             var width = columns.Length + 2;
-            var perStatement = Math.Max(1, MaxParametersPerStatement / width);
+            var names = new string[width];
+            names[0] = "id";
+            names[1] = "expected";
             var set = new StringBuilder();
             for (var c = 0; c < columns.Length; c++)
             {
-                set.Append(c == 0 ? string.Empty : ", ").Append(columns[c]).Append(" = v.column").Append(c + 3);
+                names[c + 2] = "v" + c.ToString(CultureInfo.InvariantCulture);
+                set.Append(c == 0 ? string.Empty : ", ").Append(columns[c]).Append(" = v.").Append(names[c + 2]);
             }
 
-            for (var start = 0; start < rows.Count; start += perStatement)
+            var parameters = string.Join(", ", Enumerable.Range(0, width).Select(c => "@p" + c.ToString(CultureInfo.InvariantCulture)));
+            var sql = $"UPDATE customers SET {set} FROM unnest({parameters}) AS v({string.Join(", ", names)}) WHERE customers.id = v.id AND customers.version = v.expected";
+            for (var start = 0; start < rows.Count; start += MaxRowsPerArrayStatement)
             {
-                var count = Math.Min(perStatement, rows.Count - start);
-                var command = CreateCommand(db);
-                await using (command.ConfigureAwait(false))
+                var count = Math.Min(MaxRowsPerArrayStatement, rows.Count - start);
+                var arrays = new Array[width];
+                arrays[0] = new string[count];
+                arrays[1] = new long[count];
+                for (var c = 0; c < columns.Length; c++)
                 {
-                    var sql = new StringBuilder("UPDATE customers SET ").Append(set).Append(" FROM (VALUES ");
-                    for (var r = 0; r < count; r++)
-                    {
-                        sql.Append(r == 0 ? "(" : ", (");
-                        var row = rows[start + r];
-                        for (var c = 0; c < width; c++)
-                        {
-                            sql.Append(c == 0 ? string.Empty : ", ").Append(AddParameter(command, row[c]).ParameterName);
-                        }
-
-                        sql.Append(')');
-                    }
-
-                    sql.Append(") AS v WHERE customers.id = v.column1 AND customers.version = v.column2");
-                    command.CommandText = sql.ToString();
-                    changed += await ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+                    arrays[c + 2] = Array.CreateInstance(ColumnTypes[columns[c]], count);
                 }
+
+                for (var r = 0; r < count; r++)
+                {
+                    var row = rows[start + r];
+                    for (var c = 0; c < width; c++)
+                    {
+                        arrays[c].SetValue(row[c], r);
+                    }
+                }
+
+                changed += await ExecuteArraysAsync(db, sql, arrays, cancellationToken).ConfigureAwait(false);
             }
         }
         else
@@ -413,8 +448,8 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
             _ => r.Json,
         }, cancellationToken);
 
-    /// <summary>Deletes the oldest traces of the given customers beyond <see cref="MaxTracesPerCustomer"/>: one counting query per
-    /// chunk of customers, then a trim only for the customers over the limit.</summary>
+    /// <summary>Deletes the oldest traces of the given customers beyond <see cref="MaxTracesPerCustomer"/>: one query per chunk of
+    /// customers finds those over the limit, then only they are trimmed.</summary>
     private async Task TrimTracesAsync(MarketingAutomationDbContext db, IEnumerable<string> customerIds, CancellationToken cancellationToken)
     {
         var over = new List<string>();
@@ -425,7 +460,10 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
             {
                 var list = InList(command, chunk);
                 var max = AddParameter(command, (long)MaxTracesPerCustomer).ParameterName;
-                command.CommandText = $"SELECT customer_id FROM traces WHERE customer_id IN ({list}) GROUP BY customer_id HAVING COUNT(*) > {max}";
+                // Per customer, whether a trace exists beyond the limit: a bounded walk of the (customer, instant) index each. A
+                // GROUP BY over the IN list is planned as a scan of the whole table by PostgreSQL while the table's statistics still
+                // describe it as small (for example during the first cycle after an import), which cost a scan per commit.
+                command.CommandText = $"SELECT c.id FROM customers c WHERE c.id IN ({list}) AND EXISTS (SELECT 1 FROM traces t WHERE t.customer_id = c.id LIMIT 1 OFFSET {max})";
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {

@@ -191,5 +191,66 @@ public sealed class StoreJsonDefaultsTests
         Assert.True(StoreJson.IsStorable(new BrowseEvent("e", "c", Instant.FromUnixTimeSeconds(0), "shoes")));
     }
 
+    [Fact]
+    public void Null_values_that_read_back_as_null_are_left_out_of_a_trace_and_it_round_trips()
+    {
+        var at = Instant.FromUtc(2026, 3, 2, 9, 0);
+        var trace = new DecisionTrace(Guid.CreateVersion7(), "c1", at, DecisionOutcome.Send, ReasonCodes.Selected)
+        {
+            Goals = [new GoalTrace("welcome", 1, null)],
+            Candidates =
+            [
+                new CandidateTrace("welcome", "v1", "email", null, [new VerdictTrace("consent", VerdictKind.Allow, null, null, null)]) { Allowed = true, Score = 2 },
+                new CandidateTrace("welcome", "v1", "sms", "offer-1", [new VerdictTrace("quiet-hours", VerdictKind.Defer, "QuietHours", "outside the window", at + Duration.FromHours(7))]),
+            ],
+            ChosenIndex = 0,
+            Strategy = "goal-priority",
+            SendAt = at,
+        };
+
+        var json = StoreJson.Serialize(trace);
+        var back = StoreJson.Deserialize<DecisionTrace>(json);
+
+        Assert.DoesNotContain("null", json, StringComparison.Ordinal);
+        Assert.Equal(json, StoreJson.Serialize(back));
+        Assert.Null(back.Candidates[0].OfferId);
+        Assert.Null(back.Candidates[0].Verdicts[0].Reason);
+        Assert.Null(back.ReviewReason);
+        Assert.Null(back.NextEvaluationAt);
+        Assert.Equal(trace.Candidates[1].Verdicts[0], back.Candidates[1].Verdicts[0]);
+    }
+
+    [Fact]
+    public void A_null_is_written_where_leaving_it_out_would_read_back_a_default()
+    {
+        var probe = new Probe(null) { Initialized = null, Plain = null };
+
+        var json = StoreJson.Serialize(probe);
+        var back = StoreJson.Deserialize<Probe>(json);
+
+        Assert.Equal(probe, back);
+        Assert.Contains("\"Defaulted\":null", json, StringComparison.Ordinal);
+        Assert.Contains("\"Initialized\":null", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("Plain", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Documents_written_with_explicit_nulls_read_the_same()
+    {
+        const string Explicit = """{"Rule":"consent","Kind":0,"Code":null,"Reason":null,"Until":null}""";
+
+        var back = StoreJson.Deserialize<VerdictTrace>(Explicit);
+
+        Assert.Equal(new VerdictTrace("consent", VerdictKind.Allow, null, null, null), back);
+        Assert.Equal("""{"Rule":"consent","Kind":0}""", StoreJson.Serialize(back));
+    }
+
     private sealed record CustomEvent(string EventId, string CustomerId, Instant OccurredAt) : CustomerEvent(EventId, CustomerId, OccurredAt);
+
+    private sealed record Probe(string? Defaulted = "default")
+    {
+        public string? Initialized { get; init; } = "initialized";
+
+        public string? Plain { get; init; }
+    }
 }

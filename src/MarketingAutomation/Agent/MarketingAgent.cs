@@ -148,112 +148,136 @@ public sealed class MarketingAgent : BackgroundService
         var heldByRule = new Dictionary<(string Rule, string? Code), int>();
         int evaluated = 0, scheduled = 0, reviews = 0, noAction = 0, errors = 0, cancelled = 0, superseded = 0;
         DueCursor? cursor = null;
-        do
+        Task<CustomerBatch>? readAhead = null;
+        try
         {
-            var batch = await store.GetDueCustomersAsync(now, cursor, options.BatchSize, cancellationToken).ConfigureAwait(false);
-            var n = Math.Min(batch.Customers.Count, buffer.Length);
-            if (n == 0)
+            do
             {
-                break;
-            }
-
-            for (var i = 0; i < n; i++)
-            {
-                buffer[i] = batch.Customers[i];
-            }
-
-            using (var activity = MarketingAutomationDiagnostics.ActivitySource.StartActivity(MarketingAutomationDiagnostics.DecideBatchActivity))
-            {
-                var started = Stopwatch.GetTimestamp();
-                _engine.DecideParallel(buffer, n, now, results, options.MaxDegreeOfParallelism);
-                MarketingAutomationDiagnostics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-                activity?.SetTag("marketing_automation.customers", n);
-            }
-
-            RecordDecisions(results.AsSpan(0, n), now);
-
-            var records = new List<DecisionRecord>();
-            var scheduleCount = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var r = results[i];
-                if (r.Outcome == DecisionOutcome.NoAction)
+                // The page read ahead while the previous one committed, or else a read now.
+                var batch = readAhead is not null
+                    ? await readAhead.ConfigureAwait(false)
+                    : await store.GetDueCustomersAsync(now, cursor, options.BatchSize, cancellationToken).ConfigureAwait(false);
+                readAhead = null;
+                var n = Math.Min(batch.Customers.Count, buffer.Length);
+                if (n == 0)
                 {
-                    schedules[scheduleCount++] = new ScheduleUpdate(r.Customer.Id, r.NextEvaluationAt);
-                    noAction++;
-                    Count(counts, r.Outcome, r.ReasonCode);
-                    if (r.HeldByRule is { } rule)
+                    break;
+                }
+
+                for (var i = 0; i < n; i++)
+                {
+                    buffer[i] = batch.Customers[i];
+                }
+
+                if (options.ReadAhead && batch.Next is { } next && !cancellationToken.IsCancellationRequested)
+                {
+                    // The next page holds only customers after this one's last (keyset order), so committing this page cannot change it.
+                    // On the thread pool: a store whose asynchronous read completes synchronously (SQLite) would otherwise read here.
+                    readAhead = Task.Run(() => store.GetDueCustomersAsync(now, next, options.BatchSize, cancellationToken).AsTask(), cancellationToken);
+                }
+
+                using (var activity = MarketingAutomationDiagnostics.ActivitySource.StartActivity(MarketingAutomationDiagnostics.DecideBatchActivity))
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    _engine.DecideParallel(buffer, n, now, results, options.MaxDegreeOfParallelism);
+                    MarketingAutomationDiagnostics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                    activity?.SetTag("marketing_automation.customers", n);
+                }
+
+                RecordDecisions(results.AsSpan(0, n), now);
+
+                var records = new List<DecisionRecord>();
+                var scheduleCount = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    var r = results[i];
+                    if (r.Outcome == DecisionOutcome.NoAction)
                     {
-                        heldByRule[(rule, r.HeldByCode)] = heldByRule.GetValueOrDefault((rule, r.HeldByCode)) + 1;
-                    }
-
-                    continue;
-                }
-
-                if (r.Outcome == DecisionOutcome.Error)
-                {
-                    Log.CustomerEvaluationFailed(_logger, r.Customer?.Id ?? "(null)", r.Trace?.ErrorType ?? "unknown");
-                }
-
-                var record = await _processor.ProcessAsync(r, now, cancellationToken).ConfigureAwait(false);
-                if (record.Outcome == DecisionOutcome.Error && r.Outcome != DecisionOutcome.Error)
-                {
-                    Log.DecisionComposeFailed(_logger, record.DecisionId, record.CustomerId, record.Trace?.ErrorType ?? "unknown");
-                }
-
-                records.Add(record with { BasedOnVersion = buffer[i].Version });
-                Count(counts, record.Outcome, record.ReasonCode);
-                switch (record.Outcome)
-                {
-                    case DecisionOutcome.Send: scheduled++; break;
-                    case DecisionOutcome.Review: reviews++; break;
-                    case DecisionOutcome.Cancelled: cancelled++; break;
-                    default: errors++; break;
-                }
-            }
-
-            if (records.Count > 0)
-            {
-                var commit = await store.CommitDecisionsAsync(records, cancellationToken).ConfigureAwait(false);
-                if (!commit.Superseded.IsDefaultOrEmpty)
-                {
-                    // Another instance (or an event) changed these customers after they were read: nothing of these decisions was
-                    // written, the customers stay due and are decided again from their current state on the next pass.
-                    superseded += commit.Superseded.Length;
-                    var ids = new HashSet<Guid>(commit.Superseded);
-                    foreach (var record in records)
-                    {
-                        if (!ids.Contains(record.DecisionId))
+                        schedules[scheduleCount++] = new ScheduleUpdate(r.Customer.Id, r.NextEvaluationAt);
+                        noAction++;
+                        Count(counts, r.Outcome, r.ReasonCode);
+                        if (r.HeldByRule is { } rule)
                         {
-                            continue;
+                            heldByRule[(rule, r.HeldByCode)] = heldByRule.GetValueOrDefault((rule, r.HeldByCode)) + 1;
                         }
 
-                        counts[(record.Outcome, record.ReasonCode)]--;
-                        switch (record.Outcome)
-                        {
-                            case DecisionOutcome.Send: scheduled--; break;
-                            case DecisionOutcome.Review: reviews--; break;
-                            case DecisionOutcome.Cancelled: cancelled--; break;
-                            default: errors--; break;
-                        }
+                        continue;
                     }
 
-                    MarketingAutomationDiagnostics.SupersededDecisions.Add(commit.Superseded.Length);
-                    Log.DecisionsSuperseded(_logger, commit.Superseded.Length, records.Count);
+                    if (r.Outcome == DecisionOutcome.Error)
+                    {
+                        Log.CustomerEvaluationFailed(_logger, r.Customer?.Id ?? "(null)", r.Trace?.ErrorType ?? "unknown");
+                    }
+
+                    var record = await _processor.ProcessAsync(r, now, cancellationToken).ConfigureAwait(false);
+                    if (record.Outcome == DecisionOutcome.Error && r.Outcome != DecisionOutcome.Error)
+                    {
+                        Log.DecisionComposeFailed(_logger, record.DecisionId, record.CustomerId, record.Trace?.ErrorType ?? "unknown");
+                    }
+
+                    records.Add(record with { BasedOnVersion = buffer[i].Version });
+                    Count(counts, record.Outcome, record.ReasonCode);
+                    switch (record.Outcome)
+                    {
+                        case DecisionOutcome.Send: scheduled++; break;
+                        case DecisionOutcome.Review: reviews++; break;
+                        case DecisionOutcome.Cancelled: cancelled++; break;
+                        default: errors++; break;
+                    }
                 }
-            }
 
-            if (scheduleCount > 0)
-            {
-                await store.ScheduleAsync(schedules.AsMemory(0, scheduleCount), cancellationToken).ConfigureAwait(false);
-            }
+                if (records.Count > 0)
+                {
+                    var commit = await store.CommitDecisionsAsync(records, cancellationToken).ConfigureAwait(false);
+                    if (!commit.Superseded.IsDefaultOrEmpty)
+                    {
+                        // Another instance (or an event) changed these customers after they were read: nothing of these decisions was
+                        // written, the customers stay due and are decided again from their current state on the next pass.
+                        superseded += commit.Superseded.Length;
+                        var ids = new HashSet<Guid>(commit.Superseded);
+                        foreach (var record in records)
+                        {
+                            if (!ids.Contains(record.DecisionId))
+                            {
+                                continue;
+                            }
 
-            evaluated += n;
-            Array.Clear(buffer, 0, n);
-            Array.Clear(results, 0, n);
-            cursor = batch.Next;
+                            counts[(record.Outcome, record.ReasonCode)]--;
+                            switch (record.Outcome)
+                            {
+                                case DecisionOutcome.Send: scheduled--; break;
+                                case DecisionOutcome.Review: reviews--; break;
+                                case DecisionOutcome.Cancelled: cancelled--; break;
+                                default: errors--; break;
+                            }
+                        }
+
+                        MarketingAutomationDiagnostics.SupersededDecisions.Add(commit.Superseded.Length);
+                        Log.DecisionsSuperseded(_logger, commit.Superseded.Length, records.Count);
+                    }
+                }
+
+                if (scheduleCount > 0)
+                {
+                    await store.ScheduleAsync(schedules.AsMemory(0, scheduleCount), cancellationToken).ConfigureAwait(false);
+                }
+
+                evaluated += n;
+                Array.Clear(buffer, 0, n);
+                Array.Clear(results, 0, n);
+                cursor = batch.Next;
+            }
+            while (cursor is not null && !cancellationToken.IsCancellationRequested);
         }
-        while (cursor is not null && !cancellationToken.IsCancellationRequested);
+        finally
+        {
+            if (readAhead is not null)
+            {
+                // The pass ended early (a failed commit, cancellation): the read ahead is not needed, but it is awaited so that it
+                // neither outlives the pass nor leaves an unobserved exception.
+                await ObserveAsync(readAhead).ConfigureAwait(false);
+            }
+        }
 
         var byReason = ImmutableDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
         foreach (var ((outcome, reason), count) in counts)
@@ -536,6 +560,19 @@ public sealed class MarketingAgent : BackgroundService
             {
                 break;
             }
+        }
+    }
+
+    private static async Task ObserveAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The pass already failed or was cancelled; the read ahead's own outcome does not matter.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 

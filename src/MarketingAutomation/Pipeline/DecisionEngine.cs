@@ -392,7 +392,7 @@ public sealed class DecisionEngine
         return null;
     }
 
-    private static Guid NewDecisionId(Instant now) => Guid.CreateVersion7(now.ToDateTimeOffset());
+    private static Guid NewDecisionId(Instant now) => DecisionIds.Next(now);
 
     /// <summary>Runs every rule on a candidate at a later instant, for the send-time step.</summary>
     private sealed class RulesAtInstant(IPolicy[] policies) : ISendInstantCheck

@@ -10,16 +10,18 @@ public sealed class DueCustomersTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData(64, 1)]
-    [InlineData(64, 4)]
-    [InlineData(1024, 2)] // one page of 500, decided in parallel
-    [InlineData(7, 1)]
-    public async Task Every_due_customer_is_evaluated_exactly_once_per_pass_across_pages(int batchSize, int threads)
+    [InlineData(64, 1, false)]
+    [InlineData(64, 4, false)]
+    [InlineData(1024, 2, false)] // one page of 500, decided in parallel
+    [InlineData(7, 1, false)]
+    [InlineData(64, 2, true)] // the next page read while the current one commits
+    [InlineData(7, 1, true)]
+    public async Task Every_due_customer_is_evaluated_exactly_once_per_pass_across_pages(int batchSize, int threads, bool readAhead)
     {
         // Half of the customers get a message (committed with a trace), half no action (only rescheduled): both kinds of writes
         // happen between pages.
         var probe = new ProbeGoal { ProposeWhen = (c, _) => c.Messages.IsEmpty && int.Parse(c.Id.AsSpan(2), CultureInfo.InvariantCulture) % 2 == 0 };
-        await using var t = TestAgent.Create(b => b.AddGoal(probe), o => (o.BatchSize, o.MaxDegreeOfParallelism) = (batchSize, threads));
+        await using var t = TestAgent.Create(b => b.AddGoal(probe), o => (o.BatchSize, o.MaxDegreeOfParallelism, o.ReadAhead) = (batchSize, threads, readAhead));
 
         // Customers become due at 50 different instants (imported at different times), so pages cross due-instant boundaries.
         var ids = Enumerable.Range(0, 500).Select(i => $"c-{i:D4}").ToList();

@@ -116,16 +116,23 @@ public sealed class BetaPosteriorTests
             sink += p.Sample(ref random) + p.Update(true, 0.1).Alpha + p.ProbabilityGreaterThan(q, 4, ref random);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        // The least of three rounds: the runtime may charge a tier-up (JIT) to the thread during one round when the machine is busy,
+        // but an allocation per call would show in every round.
+        var rounds = new long[3];
+        for (var round = 0; round < rounds.Length; round++)
         {
-            sink += p.Sample(ref random);
-            p = p.Update(i % 3 == 0, 0.1).Decay(0.999);
-            sink += p.ProbabilityGreaterThan(q, 4, ref random);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                sink += p.Sample(ref random);
+                p = p.Update(i % 3 == 0, 0.1).Decay(0.999);
+                sink += p.ProbabilityGreaterThan(q, 4, ref random);
+            }
+
+            rounds[round] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.True(rounds.Min() == 0, $"bytes allocated per round of 10,000 calls: {string.Join(", ", rounds)}");
         Assert.True(sink > 0);
     }
 }

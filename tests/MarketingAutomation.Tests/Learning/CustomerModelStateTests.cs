@@ -270,14 +270,21 @@ public sealed class CustomerModelStateTests
             sink += Cycle(source, buffer, ref random, in allowed, i);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        // The least of three rounds: the runtime may charge a tier-up (JIT) to the thread during one round when the machine is busy,
+        // but an allocation per call would show in every round.
+        var rounds = new long[3];
+        for (var round = 0; round < rounds.Length; round++)
         {
-            sink += Cycle(source, buffer, ref random, in allowed, i);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                sink += Cycle(source, buffer, ref random, in allowed, i);
+            }
+
+            rounds[round] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.True(rounds.Min() == 0, $"bytes allocated per round of 10,000 cycles: {string.Join(", ", rounds)}");
         Assert.True(sink > 0);
     }
 
