@@ -116,7 +116,7 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
             return;
         }
 
-        var head = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ";
+        var into = $"INSERT INTO {table} ({string.Join(", ", columns)})";
         if (!_isNpgsql)
         {
             var command = CreateCommand(db);
@@ -128,7 +128,7 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
                     parameters[c] = AddParameter(command, null);
                 }
 
-                command.CommandText = head + "(" + string.Join(", ", parameters.Select(p => p.ParameterName)) + ")";
+                command.CommandText = into + " VALUES (" + string.Join(", ", parameters.Select(p => p.ParameterName)) + ")";
                 foreach (var row in rows)
                 {
                     for (var c = 0; c < columns.Length; c++)
@@ -145,7 +145,7 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
 
         // PostgreSQL: one statement per chunk with one array parameter per column, unnested into rows. Arrays travel in Npgsql's
         // binary format and the statement text stays the same, so this costs far less than a multi-row VALUES list of scalars.
-        var sql = $"{head.Replace(" VALUES ", " ", StringComparison.Ordinal)}SELECT * FROM unnest({string.Join(", ", Enumerable.Range(0, columns.Length).Select(c => "@p" + c.ToString(CultureInfo.InvariantCulture)))})";
+        var sql = $"{into} SELECT * FROM unnest({ArrayParameterList(columns.Length)})";
         for (var start = 0; start < rows.Count; start += MaxRowsPerArrayStatement)
         {
             var count = Math.Min(MaxRowsPerArrayStatement, rows.Count - start);
@@ -167,6 +167,10 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
             await ExecuteArraysAsync(db, sql, arrays, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The parameter names <c>@p0, @p1, ...</c> of <see cref="ExecuteArraysAsync"/>, as a list.</summary>
+    private static string ArrayParameterList(int count) =>
+        string.Join(", ", Enumerable.Range(0, count).Select(c => "@p" + c.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>Executes a statement whose parameters <c>@p0</c>, <c>@p1</c>, ... are the given arrays (PostgreSQL), returning the
     /// number of rows it changed.</summary>
@@ -217,8 +221,7 @@ internal sealed partial class EntityFrameworkCoreCustomerStore
                 set.Append(c == 0 ? string.Empty : ", ").Append(columns[c]).Append(" = v.").Append(names[c + 2]);
             }
 
-            var parameters = string.Join(", ", Enumerable.Range(0, width).Select(c => "@p" + c.ToString(CultureInfo.InvariantCulture)));
-            var sql = $"UPDATE customers SET {set} FROM unnest({parameters}) AS v({string.Join(", ", names)}) WHERE customers.id = v.id AND customers.version = v.expected";
+            var sql = $"UPDATE customers SET {set} FROM unnest({ArrayParameterList(width)}) AS v({string.Join(", ", names)}) WHERE customers.id = v.id AND customers.version = v.expected";
             for (var start = 0; start < rows.Count; start += MaxRowsPerArrayStatement)
             {
                 var count = Math.Min(MaxRowsPerArrayStatement, rows.Count - start);
