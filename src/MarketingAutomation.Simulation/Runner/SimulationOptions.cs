@@ -35,6 +35,16 @@ public sealed class SimulationOptions
     /// <value>The default value is 10,000.</value>
     public int ImportBatchSize { get; set; } = 10_000;
 
+    /// <summary>
+    /// Gets or sets a hook called for each run after the lab's own registrations (the in-memory store, the world's channels, the
+    /// rules, the strategy's goals and options): for example to put one strategy's run on a database store
+    /// (<c>builder.UseEntityFrameworkCoreStore(...)</c>, which replaces the in-memory store) or to change its options through
+    /// <c>builder.Services.Configure&lt;MarketingAutomationOptions&gt;(...)</c>. It receives the run's strategy, so it can act on one
+    /// strategy only.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (no change).</value>
+    public Action<IMarketingAutomationBuilder, LabStrategy>? ConfigureAgent { get; set; }
+
     /// <summary>Throws when the options are invalid, with every problem named.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public void EnsureValid()

@@ -28,7 +28,7 @@ public sealed record SimulationRun(StrategyResult Result, SimulatedWorld World, 
 /// </summary>
 public sealed class SimulationRunner
 {
-    private readonly IReadOnlyList<SimulatedCustomer> _customers;
+    private readonly SimulatedCustomer[] _customers;
     private StrategyResult? _baseline;
 
     /// <summary>Initializes a new instance of the <see cref="SimulationRunner"/> class.</summary>
@@ -49,6 +49,48 @@ public sealed class SimulationRunner
         Population = population;
         Options = options;
         _customers = [.. PopulationGenerator.Generate(population)];
+    }
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="SimulationRunner"/> class that simulates your own customers (for example read from
+    /// a CSV file): the i-th customer behaves as the i-th customer of the synthetic population would (its hidden truth: purchase
+    /// rhythm, channel and hour preferences, tolerance), with your customer's facts (ids, contact points, consents, time zone).
+    /// </summary>
+    /// <param name="population">The population options (validated here; <see cref="PopulationOptions.Customers"/> is set to the
+    /// number of <paramref name="customers"/>).</param>
+    /// <param name="options">The simulation options (validated here); defaults when null.</param>
+    /// <param name="customers">The customers to simulate (at least one, ids unique).</param>
+    /// <exception cref="ArgumentException">The population, options or customers are invalid; the message names every problem.</exception>
+    public SimulationRunner(PopulationOptions population, SimulationOptions? options, IReadOnlyList<Customer> customers)
+        : this(WithCount(population, customers), options)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var own = new SimulatedCustomer[customers.Count];
+        for (var i = 0; i < own.Length; i++)
+        {
+            var customer = customers[i] ?? throw new ArgumentException($"customers[{i}] is null; pass only customers.", nameof(customers));
+            if (!ids.Add(customer.Id))
+            {
+                throw new ArgumentException($"customers[{i}] repeats the id '{customer.Id}'; every customer id must be unique.", nameof(customers));
+            }
+
+            own[i] = new SimulatedCustomer(i, customer, _customers[i].Truth);
+        }
+
+        _customers = own;
+    }
+
+    private static PopulationOptions WithCount(PopulationOptions population, IReadOnlyList<Customer> customers)
+    {
+        ArgumentNullException.ThrowIfNull(population);
+        ArgumentNullException.ThrowIfNull(customers);
+        if (customers.Count == 0)
+        {
+            throw new ArgumentException("customers is empty; pass at least one customer to simulate.", nameof(customers));
+        }
+
+        population.Customers = customers.Count;
+        return population;
     }
 
     /// <summary>Gets the population options.</summary>
@@ -154,17 +196,18 @@ public sealed class SimulationRunner
 
         options.Rules.Apply(builder);
         strategy.Configure(builder, world);
+        options.ConfigureAgent?.Invoke(builder, strategy);
 
         var provider = services.BuildServiceProvider();
         await using (provider.ConfigureAwait(false))
         {
             var agent = provider.GetRequiredService<MarketingAgent>();
             var fraction = options.ControlGroupFraction;
-            var control = new bool[_customers.Count];
-            var indexById = new Dictionary<string, int>(_customers.Count, StringComparer.Ordinal);
+            var control = new bool[_customers.Length];
+            var indexById = new Dictionary<string, int>(_customers.Length, StringComparer.Ordinal);
             var batch = new List<Customer>(options.ImportBatchSize);
             var imported = 0;
-            for (var i = 0; i < _customers.Count; i++)
+            for (var i = 0; i < _customers.Length; i++)
             {
                 var c = _customers[i];
                 indexById[c.Customer.Id] = i;
@@ -194,11 +237,12 @@ public sealed class SimulationRunner
             }
 
             var auditor = new ViolationAuditor(options.Rules, id => indexById.TryGetValue(id, out var i) ? _customers[i].Customer : null, queueDelays);
-            var converted = new bool[_customers.Count];
+            var converted = new bool[_customers.Length];
             var conversionsByDay = new long[options.Days];
             var revenueByDay = new decimal[options.Days];
             var ingest = new List<CustomerEvent>();
             long evaluations = 0, ingested = 0, worldTicks = 0, ingestTicks = 0, agentTicks = 0;
+            var heldByRule = new SortedDictionary<string, long>(StringComparer.Ordinal);
             var ticksPerDay = (int)(Duration.FromDays(1).BclCompatibleTicks / options.Tick.BclCompatibleTicks);
 
             void Collect(IReadOnlyList<CustomerEvent> events)
@@ -250,6 +294,11 @@ public sealed class SimulationRunner
                     var t2 = Stopwatch.GetTimestamp();
                     var tick = await agent.RunOnceAsync(now, cancellationToken).ConfigureAwait(false);
                     evaluations += tick.Decide.Evaluated;
+                    foreach (var (rule, count) in tick.Decide.HeldByRule)
+                    {
+                        heldByRule[rule] = heldByRule.GetValueOrDefault(rule) + count;
+                    }
+
                     worldTicks += t1 - t0;
                     ingestTicks += t2 - t1;
                     agentTicks += Stopwatch.GetTimestamp() - t2;
@@ -266,6 +315,7 @@ public sealed class SimulationRunner
             var violations = auditor.Audit(world.Sent);
             var result = BuildResult(strategy, world, channels, violations, control, converted, conversionsByDay, revenueByDay, evaluations, baselineRevenue, start) with
             {
+                HeldByRule = heldByRule.ToImmutableSortedDictionary(StringComparer.Ordinal),
                 Elapsed = Stopwatch.GetElapsedTime(started),
                 WorldTime = Stopwatch.GetElapsedTime(0, worldTicks),
                 IngestTime = Stopwatch.GetElapsedTime(0, ingestTicks),
@@ -378,7 +428,7 @@ public sealed class SimulationRunner
         {
             Strategy = strategy.Name,
             Seed = Population.Seed,
-            Customers = _customers.Count,
+            Customers = _customers.Length,
             Days = Options.Days,
             Channels = channelResults.ToImmutable(),
             Messages = messages,

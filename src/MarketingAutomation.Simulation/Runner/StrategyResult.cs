@@ -70,6 +70,10 @@ public sealed record StrategyResult
     /// <summary>Gets up to 20 of the violations, for the report.</summary>
     public ImmutableArray<RuleViolation> ViolationSamples { get; init; } = [];
 
+    /// <summary>Gets, over the whole run, how many decisions each rule held (every candidate held), keyed <c>rule: code</c>
+    /// (<see cref="DecideResult.HeldByRule"/> summed over the ticks).</summary>
+    public ImmutableSortedDictionary<string, long> HeldByRule { get; init; } = ImmutableSortedDictionary<string, long>.Empty;
+
     /// <summary>Gets the messages sent per goal (one decision each).</summary>
     public ImmutableSortedDictionary<string, long> DecisionsByGoal { get; init; } = ImmutableSortedDictionary<string, long>.Empty;
 
