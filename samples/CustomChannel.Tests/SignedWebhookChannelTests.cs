@@ -232,10 +232,10 @@ public sealed class SignedWebhookChannelTests : IAsyncLifetime
     {
         _receiver.Fault = _ =>
         {
-            Thread.Sleep(TimeSpan.FromSeconds(1.5)); // The receiver is slow, but does accept the message.
+            Thread.Sleep(TimeSpan.FromSeconds(3)); // The receiver is slow, but does accept the message.
             return null;
         };
-        var channel = Channel(o => o.Timeout = TimeSpan.FromMilliseconds(300));
+        var channel = Channel(o => o.Timeout = TimeSpan.FromSeconds(1));
         var message = Message("m-slow");
 
         var result = await channel.SendAsync(message, Ct);
