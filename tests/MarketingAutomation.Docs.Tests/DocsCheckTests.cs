@@ -12,7 +12,7 @@ namespace MarketingAutomation.Docs.Tests;
 /// <see cref="DocScanner.Flags"/>). Each check also requires a minimum number of names so that it cannot pass by finding none; the reverse
 /// checks require every option, telemetry name and log event of the code to be documented.
 /// </summary>
-public sealed class DocsCheckTests
+public sealed class DocsCheckTests(ITestOutputHelper output)
 {
     private static readonly string Root = CodeModel.FindRepositoryRoot();
     private static readonly Lazy<CodeModel> Model = new(() => new CodeModel(Root));
@@ -22,7 +22,8 @@ public sealed class DocsCheckTests
     {
         var names = Documents(options: true).SelectMany(d => DocScanner.OptionNames(d.File, d.Text)).ToList();
 
-        Assert.Empty(DocsChecker.CheckOptions(names, Model.Value));
+        output.WriteLine($"{names.Count} option references in {names.Select(n => n.File).Distinct().Count()} files, {names.Select(n => n.Name).Distinct().Count()} distinct");
+        AssertNone(DocsChecker.CheckOptions(names, Model.Value));
         Assert.True(names.Count >= 100, $"only {names.Count} option references found");
     }
 
@@ -36,7 +37,7 @@ public sealed class DocsCheckTests
             .Where(name => !text.Contains(name, StringComparison.Ordinal))
             .ToList();
 
-        Assert.Empty(missing);
+        AssertNone(missing);
     }
 
     [Fact]
@@ -46,10 +47,11 @@ public sealed class DocsCheckTests
             .Concat(Documents(options: true).SelectMany(d => DocScanner.TelemetryNames(d.File, d.Text)).Where(n => n.Name.StartsWith("marketing_automation.", StringComparison.Ordinal)))
             .ToList();
 
-        Assert.Empty(DocsChecker.CheckTelemetry(names, Model.Value));
+        output.WriteLine($"{names.Count} telemetry names, {names.Select(n => n.Name).Distinct().Count()} distinct; {Model.Value.TelemetryNames.Count} in the code");
+        AssertNone(DocsChecker.CheckTelemetry(names, Model.Value));
         Assert.True(names.Count >= 13, $"only {names.Count} telemetry names found");
         var undocumented = Model.Value.TelemetryNames.Keys.Where(n => !names.Any(d => d.File == "docs/telemetry.md" && d.Name == n)).ToList();
-        Assert.Empty(undocumented);
+        AssertNone(undocumented);
     }
 
     [Fact]
@@ -57,11 +59,12 @@ public sealed class DocsCheckTests
     {
         var events = DocScanner.LogEvents("docs/telemetry.md", Read("docs/telemetry.md")).ToList();
 
-        Assert.Empty(DocsChecker.CheckLogEvents(events, Model.Value));
+        output.WriteLine($"{events.Count} log events documented; {Model.Value.LogEvents.Count} [LoggerMessage] methods in the code");
+        AssertNone(DocsChecker.CheckLogEvents(events, Model.Value));
         Assert.True(events.Count >= 30, $"only {events.Count} log events found");
         Assert.True(Model.Value.LogEvents.Count >= 30, $"only {Model.Value.LogEvents.Count} [LoggerMessage] methods found by reflection");
         var undocumented = Model.Value.LogEvents.Where(c => !events.Any(e => e.EventId == c.EventId)).Select(c => c.ToString()).ToList();
-        Assert.Empty(undocumented);
+        AssertNone(undocumented);
     }
 
     [Fact]
@@ -69,7 +72,8 @@ public sealed class DocsCheckTests
     {
         var flags = Documents(options: false).SelectMany(d => DocScanner.Flags(d.File, d.Text)).ToList();
 
-        Assert.Empty(DocsChecker.CheckFlags(flags, Model.Value));
+        output.WriteLine($"{flags.Count} flags ({flags.Select(f => (f.Console, f.Flag)).Distinct().Count()} distinct console/flag pairs) for {string.Join(", ", flags.Select(f => f.Console).Distinct())}");
+        AssertNone(DocsChecker.CheckFlags(flags, Model.Value));
         Assert.True(flags.Count >= 20, $"only {flags.Count} console flags found");
         Assert.True(flags.Select(f => f.Console).Distinct().Count() >= 3, "flags of fewer than 3 consoles found");
     }
@@ -120,6 +124,15 @@ public sealed class DocsCheckTests
         Assert.Equal(["page.md:10: marketing_automation.no_such_counter", "page.md:11: MarketingAutomation.NoSuchActivity"], telemetry.Select(Head));
         Assert.Equal(["page.md:16: RunFinished", "page.md:17: NoSuchEvent"], events.Select(Head));
         Assert.Equal(["page.md:20: --no-such-flag", "page.md:26: --another-bad-flag"], flags.Select(Head));
+    }
+
+    private static void AssertNone(IEnumerable<string> problems)
+    {
+        var list = problems.ToList();
+        if (list.Count > 0)
+        {
+            Assert.Fail($"{list.Count} problem(s):{Environment.NewLine}{string.Join(Environment.NewLine, list)}");
+        }
     }
 
     private static string Head(string problem) => string.Join(':', problem.Split(':').Take(3));
