@@ -102,12 +102,20 @@ public sealed class DocsCheckTests(ITestOutputHelper output)
 
             ```bash
             dotnet run -c Release --project samples/Quickstart -- --customers 10 --no-such-flag   # comment --ignored
+            ```
+
+            | option | meaning |
+            |---|---|
+            | `--customers <n>` | exists |
+            | `--another-bad-flag <n>` | no such flag in the Quickstart |
+
+            ```bash
             dotnet test --project tests/MarketingAutomation.Tests -- --filter-class X
             ```
 
             | option | meaning |
             |---|---|
-            | `--another-bad-flag <n>` | no such flag |
+            | `--orphan-flag` | no console command before it |
             """;
         var model = Model.Value;
 
@@ -123,7 +131,9 @@ public sealed class DocsCheckTests(ITestOutputHelper output)
 
         Assert.Equal(["page.md:10: marketing_automation.no_such_counter", "page.md:11: MarketingAutomation.NoSuchActivity"], telemetry.Select(Head));
         Assert.Equal(["page.md:16: RunFinished", "page.md:17: NoSuchEvent"], events.Select(Head));
-        Assert.Equal(["page.md:20: --no-such-flag", "page.md:26: --another-bad-flag"], flags.Select(Head));
+        Assert.Equal(["page.md:20: --no-such-flag", "page.md:26: --another-bad-flag", "page.md:34: --orphan-flag"], flags.Select(Head));
+        Assert.Contains("the source of samples/Quickstart has no string literal \"--another-bad-flag\"", flags[1], StringComparison.Ordinal);
+        Assert.Contains("no `dotnet run --project <console>` command before it", flags[2], StringComparison.Ordinal);
     }
 
     private static void AssertNone(IEnumerable<string> problems)
