@@ -115,6 +115,47 @@ public sealed class AdaptiveStrategy : IDecisionStrategy, ICustomerStateLearner,
         return _controlThreshold > 0 && (uint)(StableHash.Of(customerId, _controlSalt) % 10_000) < _controlThreshold;
     }
 
+    /// <summary>
+    /// Describes what the strategy has learned about a customer, with the same model it decides with: the response rate per channel
+    /// and per hour of the week. For reports and "why" screens; not on a decision's path.
+    /// </summary>
+    /// <param name="customer">The customer as read from the store (with <see cref="CustomerContext.LearnedState"/>).</param>
+    /// <param name="now">The instant the features (lifecycle stage, recent load) are computed at.</param>
+    /// <returns>The profile.</returns>
+    public LearnedProfile Describe(CustomerContext customer, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        var personal = CustomerModelState.TryDeserialize(customer.LearnedState.Span, out var state, out _) && !customer.LearnedState.IsEmpty;
+        var features = CustomerFeatures.Compute(customer, now);
+        ReadOnlySpan<ChannelKind> kinds = [ChannelKind.Email, ChannelKind.Sms, ChannelKind.Push, ChannelKind.InApp];
+        var channels = ImmutableArray.CreateBuilder<LearnedChannel>(kinds.Length);
+        foreach (var kind in kinds)
+        {
+            var population = _model.EngagementRate(features.Cell, kind);
+            var prior = new BetaPosterior(PersonalEngagementStrength * population, PersonalEngagementStrength * (1 - population));
+            var (alpha, beta) = state.ChannelEvidence(kind);
+            channels.Add(new LearnedChannel(kind, state.ChannelPosterior(kind, prior).Mean, population, (double)alpha + (double)beta));
+        }
+
+        var rates = ImmutableArray.CreateBuilder<double>(LearnedProfile.HoursPerWeek);
+        var trials = ImmutableArray.CreateBuilder<int>(LearnedProfile.HoursPerWeek);
+        for (var slot = 0; slot < LearnedProfile.HoursPerWeek; slot++)
+        {
+            rates.Add(state.Hours.PooledPosterior(slot, _model.HourPrior(slot)).Mean);
+            trials.Add(state.Hours.Trials(slot));
+        }
+
+        return new LearnedProfile
+        {
+            CustomerId = customer.Id,
+            HasPersonalState = personal,
+            Channels = channels.MoveToImmutable(),
+            EngagementByHourOfWeek = rates.MoveToImmutable(),
+            TrialsByHourOfWeek = trials.MoveToImmutable(),
+            ToleranceMessagesPerWeek = personal && state.HasTolerance ? state.ToleranceMean : null,
+        };
+    }
+
     /// <inheritdoc />
     public StrategyChoice Choose(StrategyContext context)
     {
