@@ -69,9 +69,10 @@ public sealed class ReadAheadTests
         return (provider.GetRequiredService<MarketingAgent>(), store, provider);
     }
 
-    /// <summary>Logs when each page read and commit starts and ends; reads are slowed down so that an overlap shows.</summary>
+    /// <summary>Logs when each page read and commit starts and ends; the first commit waits for the second read (at most 2 s).</summary>
     private sealed class OrderingStore(InMemoryCustomerStore inner) : DelegatingStore(inner)
     {
+        private readonly TaskCompletionSource _secondReadStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _reads;
         private int _commits;
 
@@ -83,6 +84,11 @@ public sealed class ReadAheadTests
         {
             var page = Interlocked.Increment(ref _reads);
             Log.Enqueue($"read-start {page}");
+            if (page == 2)
+            {
+                _secondReadStarted.TrySetResult();
+            }
+
             await Task.Delay(page == 1 ? 0 : 50, cancellationToken);
             var batch = await Inner.GetDueCustomersAsync(dueBy, after, maxCount, cancellationToken);
             Log.Enqueue($"read-end {page}");
@@ -93,7 +99,14 @@ public sealed class ReadAheadTests
         {
             var commit = Interlocked.Increment(ref _commits);
             Log.Enqueue($"commit-start {commit}");
-            await Task.Yield();
+
+            // The first commit lasts until the second read has started, or 2 s: a read ahead (started on the thread pool, maybe late on
+            // a busy machine) then always shows inside it, and without read ahead the second read cannot start before it ends.
+            if (commit == 1)
+            {
+                await Task.WhenAny(_secondReadStarted.Task, Task.Delay(TimeSpan.FromSeconds(2), cancellationToken));
+            }
+
             if (FailCommits)
             {
                 throw new InvalidOperationException("commit failed");
