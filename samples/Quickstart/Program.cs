@@ -119,7 +119,7 @@ else
     }
 }
 
-AnsiConsole.MarkupLine($"Simulated in {clock.Elapsed.TotalSeconds:0.0} s ({string.Join(", ", runs.Values.Select(r => $"{r.Result.Strategy} {r.Result.Elapsed.TotalSeconds:0.0} s"))}).");
+AnsiConsole.MarkupLine($"Simulated in {clock.Elapsed.TotalSeconds:0.0} s ({string.Join(", ", runs.Values.Select(r => $"{r.Result.Strategy} {r.Result.Elapsed.TotalSeconds:0.0} s: agent ticks {r.Result.AgentTime.TotalSeconds:0.0} s, feedback {r.Result.IngestTime.TotalSeconds:0.0} s"))}).");
 
 // Afterwards, the database is an ordinary EF Core store: an app (here a minimal agent on the same file) reads the pending reviews,
 // the customers and the decision traces from it.
