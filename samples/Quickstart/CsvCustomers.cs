@@ -50,7 +50,7 @@ internal static class CsvCustomers
         }
 
         output.WriteLine($"CSV {path}: {report.RowsRead:N0} rows read, {report.Imported:N0} imported, {report.Rejected:N0} rejected.");
-        foreach (var problem in report.Errors)
+        foreach (var problem in report.Errors.OrderBy(e => e.Line))
         {
             output.WriteLine("  " + problem);
         }
