@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MarketingAutomation.Benchmarking;
 
 /// <summary>The command line of the store throughput console (plain parsing: <c>--flag value</c> or <c>--flag=value</c>).</summary>
@@ -51,31 +49,15 @@ internal sealed class StoreThroughputOptions
         error = null;
         for (var i = 0; i < args.Length; i++)
         {
-            var arg = args[i];
-            if (arg is "--help" or "-h" or "-?" or "/?")
+            if (!CommandLine.TryRead(args, ref i, out var name, out var value, out var help, out error))
             {
-                options.Help = true;
-                continue;
-            }
-
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                error = $"unexpected argument '{arg}'; flags start with '--'.";
                 return false;
             }
 
-            string name;
-            string? value;
-            var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0)
+            if (help)
             {
-                name = arg[..eq];
-                value = arg[(eq + 1)..];
-            }
-            else
-            {
-                name = arg;
-                value = i + 1 < args.Length ? args[++i] : null;
+                options.Help = true;
+                continue;
             }
 
             if (value is null)
@@ -102,7 +84,7 @@ internal sealed class StoreThroughputOptions
                     options.Provider = provider;
                     break;
                 case "--customers":
-                    if (!TryInt(name, value, 1, 20_000_000, out var customers, out error))
+                    if (!CommandLine.TryInt(name, value, 1, 20_000_000, out var customers, out error))
                     {
                         return false;
                     }
@@ -119,7 +101,7 @@ internal sealed class StoreThroughputOptions
                     options.Connection = value;
                     break;
                 case "--batch-size":
-                    if (!TryInt(name, value, 1, 100_000, out var batch, out error))
+                    if (!CommandLine.TryInt(name, value, 1, 100_000, out var batch, out error))
                     {
                         return false;
                     }
@@ -127,7 +109,7 @@ internal sealed class StoreThroughputOptions
                     options.BatchSize = batch;
                     break;
                 case "--import-batch":
-                    if (!TryInt(name, value, 1, 100_000, out var importBatch, out error))
+                    if (!CommandLine.TryInt(name, value, 1, 100_000, out var importBatch, out error))
                     {
                         return false;
                     }
@@ -135,7 +117,7 @@ internal sealed class StoreThroughputOptions
                     options.ImportBatch = importBatch;
                     break;
                 case "--seed":
-                    if (!TryInt(name, value, int.MinValue, int.MaxValue, out var seed, out error))
+                    if (!CommandLine.TryInt(name, value, int.MinValue, int.MaxValue, out var seed, out error))
                     {
                         return false;
                     }
@@ -154,19 +136,6 @@ internal sealed class StoreThroughputOptions
             return false;
         }
 
-        return true;
-    }
-
-    private static bool TryInt(string name, string value, int min, int max, out int result, out string? error)
-    {
-        var text = value.Replace("_", string.Empty, StringComparison.Ordinal).Replace(",", string.Empty, StringComparison.Ordinal);
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out result) || result < min || result > max)
-        {
-            error = $"{name} must be a whole number from {min} to {max}, not '{value}'.";
-            return false;
-        }
-
-        error = null;
         return true;
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MarketingAutomation.Benchmarking;
 
 /// <summary>The command line of the throughput console (plain parsing: <c>--flag value</c> or <c>--flag=value</c>).</summary>
@@ -56,36 +54,21 @@ internal sealed class ThroughputOptions
         error = null;
         for (var i = 0; i < args.Length; i++)
         {
-            var arg = args[i];
-            if (arg is "--help" or "-h" or "-?" or "/?")
+            if (!CommandLine.TryRead(args, ref i, out var name, out var value, out var help, out error))
+            {
+                return false;
+            }
+
+            if (help)
             {
                 options.Help = true;
                 continue;
             }
 
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                error = $"unexpected argument '{arg}': options start with '--' (see --help).";
-                return false;
-            }
-
-            var name = arg;
-            string? value = null;
-            var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0)
-            {
-                name = arg[..eq];
-                value = arg[(eq + 1)..];
-            }
-            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                value = args[++i];
-            }
-
             switch (name)
             {
                 case "--customers":
-                    if (!TryInt(name, value, 1, 50_000_000, out var customers, out error))
+                    if (!CommandLine.TryInt(name, value, 1, 50_000_000, out var customers, out error))
                     {
                         return false;
                     }
@@ -93,7 +76,7 @@ internal sealed class ThroughputOptions
                     options.Customers = customers;
                     break;
                 case "--goals":
-                    if (!TryInt(name, value, 1, BenchmarkPipeline.MaxGoals, out var goals, out error))
+                    if (!CommandLine.TryInt(name, value, 1, BenchmarkPipeline.MaxGoals, out var goals, out error))
                     {
                         return false;
                     }
@@ -101,7 +84,7 @@ internal sealed class ThroughputOptions
                     options.Goals = goals;
                     break;
                 case "--policies":
-                    if (!TryInt(name, value, 0, BenchmarkPipeline.MaxPolicies, out var policies, out error))
+                    if (!CommandLine.TryInt(name, value, 0, BenchmarkPipeline.MaxPolicies, out var policies, out error))
                     {
                         return false;
                     }
@@ -109,7 +92,7 @@ internal sealed class ThroughputOptions
                     options.Policies = policies;
                     break;
                 case "--channels":
-                    if (!TryInt(name, value, 1, BenchmarkPipeline.MaxChannels, out var channels, out error))
+                    if (!CommandLine.TryInt(name, value, 1, BenchmarkPipeline.MaxChannels, out var channels, out error))
                     {
                         return false;
                     }
@@ -117,7 +100,7 @@ internal sealed class ThroughputOptions
                     options.Channels = channels;
                     break;
                 case "--rounds":
-                    if (!TryInt(name, value, 1, 1000, out var rounds, out error))
+                    if (!CommandLine.TryInt(name, value, 1, 1000, out var rounds, out error))
                     {
                         return false;
                     }
@@ -125,7 +108,7 @@ internal sealed class ThroughputOptions
                     options.Rounds = rounds;
                     break;
                 case "--threads":
-                    if (!TryInt(name, value, 1, 1024, out var threads, out error))
+                    if (!CommandLine.TryInt(name, value, 1, 1024, out var threads, out error))
                     {
                         return false;
                     }
@@ -133,7 +116,7 @@ internal sealed class ThroughputOptions
                     options.Threads = threads;
                     break;
                 case "--seed":
-                    if (!TryInt(name, value, int.MinValue, int.MaxValue, out var seed, out error))
+                    if (!CommandLine.TryInt(name, value, int.MinValue, int.MaxValue, out var seed, out error))
                     {
                         return false;
                     }
@@ -167,27 +150,6 @@ internal sealed class ThroughputOptions
             }
         }
 
-        return true;
-    }
-
-    private static bool TryInt(string name, string? value, int min, int max, out int result, out string? error)
-    {
-        var range = min == int.MinValue ? "an integer" : string.Create(CultureInfo.InvariantCulture, $"an integer from {min} to {max}");
-        if (value is null)
-        {
-            result = 0;
-            error = $"{name} needs a value: {range}.";
-            return false;
-        }
-
-        var digits = value.Replace("_", string.Empty, StringComparison.Ordinal).Replace(",", string.Empty, StringComparison.Ordinal);
-        if (!int.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result) || result < min || result > max)
-        {
-            error = $"{name} must be {range} (got '{value}').";
-            return false;
-        }
-
-        error = null;
         return true;
     }
 }
